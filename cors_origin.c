@@ -1,0 +1,720 @@
+/* Licensed under the Apache License, Version 2.0; see LICENSE. */
+
+/*
+ * Origin entries and request Origin values.
+ *
+ * An entry is parsed once, when the configuration is read, into one of
+ * four shapes: an exact origin (kept in a hash, so that a list of ten
+ * thousand costs one lookup), a pattern ("*." subdomains and/or ":*"
+ * ports), a regular expression compiled with PCRE2, or a reference to a
+ * named set.  Exact origins are normalised the way browsers serialise an
+ * origin (lower-case scheme and host, no default port); the request's
+ * Origin is never rewritten, only compared.
+ *
+ * Wildcards and regexes are where CORS policies leak, so both are held to
+ * one rule: they must name a literal parent domain that is not a public
+ * suffix, and a request's host must end with that domain at a label
+ * boundary before anything else is consulted.
+ */
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <libpsl.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+
+#include "cors_origin.h"
+
+static const psl_ctx_t *psl;
+
+const char *cors_origin_init(void)
+{
+    if (!psl) {
+        psl = psl_latest(NULL);
+        if (!psl) {
+            psl = psl_builtin();
+        }
+    }
+    return psl ? NULL : "the public suffix list could not be loaded "
+                        "(install Debian's publicsuffix package)";
+}
+
+int cors_is_public_suffix(const char *domain)
+{
+    if (strcmp(domain, "localhost") == 0) {
+        return 0;
+    }
+    if (!psl) {
+        /* Without a list, only the implicit rule: one label. */
+        return strchr(domain, '.') == NULL;
+    }
+    return psl_is_public_suffix2(psl, domain, PSL_TYPE_ANY);
+}
+
+static int is_scheme_char(unsigned char c)
+{
+    return apr_isalnum(c) || c == '+' || c == '-' || c == '.';
+}
+
+static int is_host_char(unsigned char c)
+{
+    return apr_isalnum(c) || c == '-' || c == '.' || c == '_';
+}
+
+static int is_ipv6_char(unsigned char c)
+{
+    return apr_isxdigit(c) || c == ':' || c == '.';
+}
+
+/* Parses [":" port] at s[0..len): the port, or -1 when len is 0; -3 when
+ * it is not a port. */
+static int parse_port(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+    int port = 0;
+
+    if (len == 0) {
+        return -1;
+    }
+    if (s[0] != ':' || len < 2 || len > 6) {
+        return -3;
+    }
+    for (i = 1; i < len; i++) {
+        if (!apr_isdigit(s[i])) {
+            return -3;
+        }
+        port = port * 10 + (s[i] - '0');
+    }
+    return port > 65535 ? -3 : port;
+}
+
+int cors_origin_parse(const char *value, apr_size_t len,
+                      cors_origin_parts *parts)
+{
+    apr_size_t i = 0, h;
+
+    if (len == 0 || len > CORS_ORIGIN_MAX || !apr_isalpha(value[0])) {
+        return 0;
+    }
+    while (i < len && is_scheme_char(value[i])) {
+        i++;
+    }
+    if (len - i < 3 || memcmp(value + i, "://", 3) != 0) {
+        return 0;
+    }
+    parts->scheme = value;
+    parts->scheme_len = i;
+    i += 3;
+    h = i;
+    if (i < len && value[i] == '[') {
+        i++;
+        while (i < len && is_ipv6_char(value[i])) {
+            i++;
+        }
+        if (i >= len || value[i] != ']' || i == h + 1) {
+            return 0;
+        }
+        i++;
+    }
+    else {
+        while (i < len && is_host_char(value[i])) {
+            i++;
+        }
+        if (i == h) {
+            return 0;
+        }
+    }
+    parts->host = value + h;
+    parts->host_len = i - h;
+    parts->port = parse_port(value + i, len - i);
+    return parts->port != -3;
+}
+
+cors_origin_list *cors_origin_list_make(apr_pool_t *p)
+{
+    cors_origin_list *list = apr_pcalloc(p, sizeof(*list));
+
+    list->exact = apr_hash_make(p);
+    list->patterns = apr_array_make(p, 2, sizeof(cors_entry *));
+    list->regexes = apr_array_make(p, 1, sizeof(cors_entry *));
+    list->sets = apr_array_make(p, 1, sizeof(cors_entry *));
+    list->entries = apr_array_make(p, 4, sizeof(cors_entry *));
+    return list;
+}
+
+static int default_port(const char *scheme)
+{
+    if (strcmp(scheme, "http") == 0 || strcmp(scheme, "ws") == 0) {
+        return 80;
+    }
+    if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0) {
+        return 443;
+    }
+    return 0;
+}
+
+static int is_ip_literal(const char *host)
+{
+    if (host[0] == '[') {
+        return 1;
+    }
+    for (; *host; host++) {
+        if (!apr_isdigit(*host) && *host != '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#define DIRECTIVE(flags) \
+    (((flags) & CORS_ENTRY_IN_SET) ? "CORSOriginSet" : "CORSAllowOrigin")
+
+/* Parses scheme://host[:port] with the "*." and ":*" wildcards into e. */
+static const char *parse_origin_entry(apr_pool_t *p, const char *text,
+                                      int flags, cors_entry *e)
+{
+    const char *d = DIRECTIVE(flags);
+    const char *sep = strstr(text, "://");
+    const char *auth, *stop, *hostend, *s;
+    char *scheme, *host, *c;
+    int port;
+
+    for (s = text; *s; s++) {
+        if ((unsigned char)*s > 0x7e || (unsigned char)*s < 0x21) {
+            return apr_psprintf(p, "%s: '%s' contains a space, a control "
+                                "or a non-ASCII character; write an "
+                                "internationalised host name in its "
+                                "punycode form (xn--...)", d, text);
+        }
+    }
+    if (!sep || sep == text) {
+        return apr_psprintf(p, "%s: '%s' has no scheme; an origin is "
+                            "scheme://host[:port], as in https://%s (or "
+                            "http://%s for a development server)",
+                            d, text, text, text);
+    }
+    scheme = apr_pstrmemdup(p, text, sep - text);
+    for (c = scheme; *c; c++) {
+        if (!is_scheme_char(*c) || !apr_isalpha(scheme[0])) {
+            return apr_psprintf(p, "%s: '%s' has an invalid scheme '%s'",
+                                d, text, scheme);
+        }
+        *c = apr_tolower(*c);
+    }
+    auth = sep + 3;
+    stop = auth + strcspn(auth, "/?#");
+    if (*stop) {
+        const char *what = *stop == '/' ? "a path" : *stop == '?'
+                           ? "a query" : "a fragment";
+        return apr_psprintf(p, "%s: '%s' has %s; an origin is only "
+                            "scheme://host[:port], without a trailing "
+                            "slash: did you mean %s://%s?", d, text, what,
+                            scheme, apr_pstrmemdup(p, auth, stop - auth));
+    }
+    if (strchr(auth, '@')) {
+        return apr_psprintf(p, "%s: '%s' contains user information "
+                            "('@'); browsers never send it in an Origin: "
+                            "did you mean %s://%s?", d, text, scheme,
+                            strchr(auth, '@') + 1);
+    }
+    if (*auth == '[') {
+        hostend = strchr(auth, ']');
+        if (!hostend) {
+            return apr_psprintf(p, "%s: '%s' has an unterminated IPv6 "
+                                "address", d, text);
+        }
+        hostend++;
+    }
+    else {
+        hostend = auth + strcspn(auth, ":");
+    }
+    if (hostend == auth) {
+        return apr_psprintf(p, "%s: '%s' has no host; browsers send "
+                            "'Origin: null' for pages without one "
+                            "(file://, data: URLs, sandboxed iframes): "
+                            "list null only if you must accept those "
+                            "(any site can create such a page)", d, text);
+    }
+    host = apr_pstrmemdup(p, auth, hostend - auth);
+    for (c = host; *c; c++) {
+        *c = apr_tolower(*c);
+    }
+    if (strncmp(host, "*.", 2) == 0) {
+        e->subdomains = 1;
+        host += 2;
+    }
+    if (host[0] == '[') {
+        for (c = host + 1; c < host + strlen(host) - 1; c++) {
+            if (!is_ipv6_char(*c)) {
+                return apr_psprintf(p, "%s: '%s' has an invalid IPv6 "
+                                    "address", d, text);
+            }
+        }
+    }
+    else {
+        for (c = host; *c; c++) {
+            if (*c == '*') {
+                return apr_psprintf(p, "%s: '%s': a '*' may only stand "
+                                    "for whole leading labels ('https://"
+                                    "*.myapp.com') or for the port "
+                                    "('http://localhost:*')", d, text);
+            }
+            if (!is_host_char(*c)) {
+                return apr_psprintf(p, "%s: '%s' has an invalid "
+                                    "character '%c' in its host", d, text,
+                                    *c);
+            }
+        }
+        if (!*host || host[0] == '.' || host[strlen(host) - 1] == '.'
+            || strstr(host, "..")) {
+            return apr_psprintf(p, "%s: '%s' has an empty label in its "
+                                "host", d, text);
+        }
+    }
+    if (e->subdomains) {
+        if (is_ip_literal(host)) {
+            return apr_psprintf(p, "%s: '%s': '*.' needs a domain name, "
+                                "not an IP address", d, text);
+        }
+        if (cors_is_public_suffix(host)) {
+            return apr_psprintf(p, "%s: '%s' would allow every site under "
+                                "the public suffix '%s', which anyone can "
+                                "register; name your own domain instead, "
+                                "as in %s://*.myapp.%s", d, text, host,
+                                scheme, host);
+        }
+    }
+    if (strcmp(hostend, ":*") == 0) {
+        port = CORS_PORT_ANY;
+    }
+    else {
+        port = parse_port(hostend, strlen(hostend));
+        if (port == -3 || port == 0) {
+            return apr_psprintf(p, "%s: '%s' has an invalid port; write a "
+                                "number from 1 to 65535, or '*' for any",
+                                d, text);
+        }
+        if (port == -1 || port == default_port(scheme)) {
+            port = CORS_PORT_DEFAULT;
+        }
+    }
+    e->scheme = scheme;
+    e->host = host;
+    e->port = port;
+    e->kind = (e->subdomains || port == CORS_PORT_ANY) ? CORS_ENTRY_PATTERN
+                                                       : CORS_ENTRY_EXACT;
+    e->text = apr_pstrcat(p, scheme, "://", e->subdomains ? "*." : "", host,
+                          port == CORS_PORT_ANY ? ":*"
+                          : port == CORS_PORT_DEFAULT ? ""
+                          : apr_psprintf(p, ":%d", port), NULL);
+    return NULL;
+}
+
+static apr_status_t regex_cleanup(void *code)
+{
+    pcre2_code_free(code);
+    return APR_SUCCESS;
+}
+
+static int regex_matches(const cors_entry *e, const char *s, apr_size_t len)
+{
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    int rc;
+
+    if (!md) {
+        return 0;
+    }
+    rc = pcre2_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    return rc >= 0;
+}
+
+static int is_literal_host_char(const char *pat, apr_size_t i)
+{
+    /* pat[i] is a literal letter, digit or '-' unless a backslash makes it
+     * an escape such as \d or \w. */
+    unsigned char c = pat[i];
+
+    if (!apr_isalnum(c) && c != '-') {
+        return 0;
+    }
+    return i == 0 || pat[i - 1] != '\\';
+}
+
+/* Why the literal run pat[start..end) is not a host at a label boundary,
+ * with the entries that usually say what was meant. */
+static const char *regex_boundary_error(apr_pool_t *p, const char *text,
+                                        const char *pat, apr_size_t start,
+                                        apr_size_t end)
+{
+    const char *scheme = strstr(pat, "http://") ? "http" : "https";
+    char *plain = apr_palloc(p, end - start + 1), *o = plain;
+    apr_size_t k;
+
+    if (start && pat[start - 1] == '.'
+        && (start < 2 || pat[start - 2] != '\\')) {
+        return apr_psprintf(p, "CORSAllowOrigin: '%s' has an unescaped '.' "
+                            "in its host, which matches any character: "
+                            "write '\\.' for a literal dot", text);
+    }
+    for (k = start; k < end; k++) {
+        if (pat[k] != '\\') {
+            *o++ = apr_tolower(pat[k]);
+        }
+    }
+    *o = '\0';
+    if (strchr(plain, '.') && plain[0] != '.') {
+        /* Such as (.*\.)?myapp\.com: an optional subdomain group. */
+        return apr_psprintf(p, "CORSAllowOrigin: '%s' must end with a "
+                            "literal host at a label boundary, as in "
+                            "'\\.myapp\\.com$' or '://myapp\\.com$'; to "
+                            "allow %s and its subdomains write two entries "
+                            "instead: %s://%s %s://*.%s", text, plain,
+                            scheme, plain, scheme, plain);
+    }
+    return apr_psprintf(p, "CORSAllowOrigin: '%s' must end with a literal "
+                        "host at a label boundary (then an optional ':port' "
+                        "and '$'), as in '~^https://[a-z0-9-]+\\.myapp\\.com$' "
+                        "or '~^https://myapp\\.com$'", text);
+}
+
+/*
+ * Finds the literal host a regex ends with: after an optional '$' and an
+ * optional literal ":port", a run of letters, digits, '-' and "\." that
+ * starts with "\." (a subdomain of what follows) or right after "://".
+ */
+static const char *regex_literal_host(apr_pool_t *p, const char *text,
+                                      const char *pat, cors_entry *e)
+{
+    apr_size_t i = strlen(pat), end, start, j;
+    char *host;
+
+    if (i && pat[i - 1] == '$' && (i < 2 || pat[i - 2] != '\\')) {
+        i--;
+    }
+    j = i;
+    while (j && apr_isdigit(pat[j - 1])) {
+        j--;
+    }
+    if (j < i && j && pat[j - 1] == ':') {
+        i = j - 1;
+        if (i && pat[i - 1] == '\\') {
+            i--;
+        }
+    }
+    end = i;
+    while (i) {
+        if (i >= 2 && pat[i - 1] == '.' && pat[i - 2] == '\\') {
+            i -= 2;
+        }
+        else if (is_literal_host_char(pat, i - 1)) {
+            i--;
+        }
+        else {
+            break;
+        }
+    }
+    start = i;
+    if (start < end && pat[start] == '\\') {
+        e->regex_host_is_suffix = 1;
+        start += 2;
+    }
+    else if (start < 3 || strncmp(pat + start - 3, "://", 3) != 0) {
+        return regex_boundary_error(p, text, pat, i, end);
+    }
+    host = apr_palloc(p, end - start + 1);
+    for (j = 0; start < end; start++) {
+        if (pat[start] != '\\') {
+            host[j++] = apr_tolower(pat[start]);
+        }
+    }
+    host[j] = '\0';
+    if (!*host || host[0] == '.' || host[j - 1] == '.' || strstr(host, "..")) {
+        return regex_boundary_error(p, text, pat, i, end);
+    }
+    if (e->regex_host_is_suffix && cors_is_public_suffix(host)) {
+        return apr_psprintf(p, "CORSAllowOrigin: '%s' would allow every "
+                            "site under the public suffix '%s', which "
+                            "anyone can register; end the pattern with "
+                            "your own domain, as in '\\.myapp\\.%s$'",
+                            text, host, host);
+    }
+    e->regex_host = host;
+    return NULL;
+}
+
+static const char *parse_regex_entry(apr_pool_t *p, const char *text,
+                                     cors_entry *e)
+{
+    const char *pat = text + 1;
+    int err;
+    PCRE2_SIZE offset;
+    pcre2_code *code;
+    const char *msg;
+
+    if (!*pat) {
+        return "CORSAllowOrigin: '~' must be followed by a regular "
+               "expression";
+    }
+    code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                         PCRE2_ANCHORED | PCRE2_ENDANCHORED
+                         | PCRE2_NEVER_UTF, &err, &offset, NULL);
+    if (!code) {
+        PCRE2_UCHAR buf[256];
+
+        pcre2_get_error_message(err, buf, sizeof(buf));
+        return apr_psprintf(p, "CORSAllowOrigin: '%s' is not a valid "
+                            "regular expression: %s at offset %lu", text,
+                            (const char *)buf, (unsigned long)offset);
+    }
+    apr_pool_cleanup_register(p, code, regex_cleanup,
+                              apr_pool_cleanup_null);
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    e->kind = CORS_ENTRY_REGEX;
+    e->regex = code;
+    e->text = text;
+    if (regex_matches(e, "null", 4)) {
+        return apr_psprintf(p, "CORSAllowOrigin: '%s' matches the origin "
+                            "'null', which any site can produce with a "
+                            "sandboxed iframe; list null on its own if you "
+                            "really mean it", text);
+    }
+    msg = regex_literal_host(p, text, pat, e);
+    return msg;
+}
+
+static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
+                             const char *text, const char *where, int flags,
+                             apr_array_header_t *warnings)
+{
+    const char *d = DIRECTIVE(flags);
+    cors_entry *e = apr_pcalloc(p, sizeof(*e));
+    const char *err = NULL;
+
+    e->where = where;
+    e->text = text;
+    if (strstr(text, "${")) {
+        const char *v = strstr(text, "${") + 2;
+
+        return apr_psprintf(p, "%s: '%s': the variable %s is not defined; "
+                            "define it with 'Define NAME value' before this "
+                            "line, or in the environment httpd starts with "
+                            "(/etc/apache2/envvars on Debian)", d, text,
+                            apr_pstrmemdup(p, v, strcspn(v, "}")));
+    }
+    if (strcmp(text, "*") == 0) {
+        if (flags & CORS_ENTRY_IN_SET) {
+            return "CORSOriginSet: '*' cannot be part of a set; write "
+                   "'CORSAllowOrigin *' where any origin is meant";
+        }
+        e->kind = CORS_ENTRY_ANY;
+        list->any = e;
+    }
+    else if (strcmp(text, "null") == 0) {
+        e->kind = CORS_ENTRY_NULL;
+        list->null_origin = e;
+        if (warnings) {
+            APR_ARRAY_PUSH(warnings, const char *) =
+                apr_psprintf(p, "%s: null allows documents that have no "
+                             "origin of their own (sandboxed iframes, "
+                             "file:// pages, data: URLs), which any site "
+                             "can create; remove it unless you must accept "
+                             "those", d);
+        }
+    }
+    else if (text[0] == '@') {
+        const char *c;
+
+        if (flags & CORS_ENTRY_IN_SET) {
+            return apr_psprintf(p, "CORSOriginSet: '%s': a set cannot "
+                                "refer to another set; list its origins",
+                                text);
+        }
+        for (c = text + 1; *c; c++) {
+            if (!apr_isalnum(*c) && *c != '_' && *c != '-' && *c != '.') {
+                break;
+            }
+        }
+        if (!text[1] || *c) {
+            return apr_psprintf(p, "%s: '%s' is not a set name (letters, "
+                                "digits, '_', '-' and '.')", d, text);
+        }
+        e->kind = CORS_ENTRY_SET;
+        e->set_name = text + 1;
+        APR_ARRAY_PUSH(list->sets, cors_entry *) = e;
+    }
+    else if (text[0] == '~') {
+        err = parse_regex_entry(p, text, e);
+        if (!err) {
+            APR_ARRAY_PUSH(list->regexes, cors_entry *) = e;
+        }
+    }
+    else {
+        err = parse_origin_entry(p, text, flags, e);
+        if (!err) {
+            if (e->kind == CORS_ENTRY_EXACT) {
+                apr_hash_set(list->exact, e->text, APR_HASH_KEY_STRING, e);
+            }
+            else {
+                APR_ARRAY_PUSH(list->patterns, cors_entry *) = e;
+            }
+        }
+    }
+    if (!err) {
+        APR_ARRAY_PUSH(list->entries, cors_entry *) = e;
+    }
+    return err;
+}
+
+const char *cors_origin_list_add(cors_origin_list *list, apr_pool_t *p,
+                                 const char *arg, const char *where,
+                                 int flags, apr_array_header_t *warnings)
+{
+    const char *s = arg;
+
+    while (*s) {
+        const char *end;
+        apr_size_t len;
+        const char *err;
+
+        while (*s == ' ' || *s == '\t' || *s == ',') {
+            s++;
+        }
+        if (!*s) {
+            break;
+        }
+        /* A regex runs to the end of the argument: its commas are its own. */
+        end = *s == '~' ? s + strlen(s) : s + strcspn(s, ",");
+        len = (apr_size_t)(end - s);
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+            len--;
+        }
+        err = add_entry(list, p, apr_pstrmemdup(p, s, len), where, flags,
+                        warnings);
+        if (err) {
+            return err;
+        }
+        s = end;
+    }
+    return NULL;
+}
+
+static int host_ends_with(const char *host, apr_size_t host_len,
+                          const char *parent, int strict_subdomain)
+{
+    apr_size_t n = strlen(parent);
+
+    if (!strict_subdomain) {
+        return host_len == n && memcmp(host, parent, n) == 0;
+    }
+    return host_len > n + 1 && host[host_len - n - 1] == '.'
+           && memcmp(host + host_len - n, parent, n) == 0;
+}
+
+static int pattern_matches(const cors_entry *e, const cors_origin_parts *o)
+{
+    if (o->scheme_len != strlen(e->scheme)
+        || memcmp(o->scheme, e->scheme, o->scheme_len) != 0) {
+        return 0;
+    }
+    /* Browsers leave a default port out of the Origin. */
+    if (e->port != CORS_PORT_ANY
+        && o->port != (e->port == CORS_PORT_DEFAULT ? -1 : e->port)) {
+        return 0;
+    }
+    return host_ends_with(o->host, o->host_len, e->host, e->subdomains);
+}
+
+static const cors_entry *match_in(const cors_origin_list *list,
+                                  const char *origin, apr_size_t len,
+                                  const cors_origin_parts *o)
+{
+    const cors_entry *e;
+    int i;
+
+    if (!o) {
+        return list->null_origin;
+    }
+    e = apr_hash_get(list->exact, origin, len);
+    if (e) {
+        return e;
+    }
+    for (i = 0; i < list->patterns->nelts; i++) {
+        e = APR_ARRAY_IDX(list->patterns, i, const cors_entry *);
+        if (pattern_matches(e, o)) {
+            return e;
+        }
+    }
+    for (i = 0; i < list->regexes->nelts; i++) {
+        e = APR_ARRAY_IDX(list->regexes, i, const cors_entry *);
+        if (host_ends_with(o->host, o->host_len, e->regex_host,
+                           e->regex_host_is_suffix)
+            && regex_matches(e, origin, len)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+const cors_entry *cors_origin_match(const cors_origin_list *list,
+                                    const char *origin, apr_size_t len,
+                                    cors_set_lookup lookup, void *ctx,
+                                    int *malformed,
+                                    const char **unknown_set)
+{
+    cors_origin_parts parts, *o = &parts;
+    const cors_entry *e;
+    int i;
+
+    *malformed = 0;
+    if (len == 4 && memcmp(origin, "null", 4) == 0) {
+        o = NULL;
+    }
+    else {
+        /* Exact entries are well-formed: a hit needs no parsing. */
+        e = apr_hash_get(list->exact, origin, len);
+        if (e) {
+            return e;
+        }
+        if (!cors_origin_parse(origin, len, &parts)) {
+            *malformed = 1;
+            return NULL;
+        }
+    }
+    e = match_in(list, origin, len, o);
+    for (i = 0; !e && i < list->sets->nelts; i++) {
+        const cors_entry *ref = APR_ARRAY_IDX(list->sets, i,
+                                              const cors_entry *);
+        const cors_origin_list *set = lookup ? lookup(ctx, ref->set_name)
+                                             : NULL;
+
+        if (!set) {
+            if (unknown_set) {
+                *unknown_set = ref->set_name;
+            }
+            continue;
+        }
+        e = match_in(set, origin, len, o);
+    }
+    return e;
+}
+
+int cors_entry_is_loopback(const cors_entry *e)
+{
+    apr_size_t n;
+
+    if (e->kind != CORS_ENTRY_EXACT && e->kind != CORS_ENTRY_PATTERN) {
+        return 0;
+    }
+    if (strcmp(e->host, "localhost") == 0 || strcmp(e->host, "[::1]") == 0) {
+        return 1;
+    }
+    n = strlen(e->host);
+    if (n > 10 && strcmp(e->host + n - 10, ".localhost") == 0) {
+        return 1;
+    }
+    return !e->subdomains && strncmp(e->host, "127.", 4) == 0
+           && is_ip_literal(e->host);
+}

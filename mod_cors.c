@@ -1,0 +1,993 @@
+/* Licensed under the Apache License, Version 2.0; see LICENSE. */
+
+/*
+ * mod_cors: Cross-Origin Resource Sharing for Apache httpd 2.4.
+ *
+ * CORSEnable On turns the module on for a scope.  CORSAllowOrigin lists who
+ * may read responses: exact origins, "*." subdomain and ":*" port patterns,
+ * anchored "~" regexes, "@name" sets, "*" or "null".  CORSOriginSet names a
+ * list per server or virtual host, so that one <Directory> shared by a
+ * development and a production vhost allows each its own origins.  The
+ * other directives shape preflight answers (methods, headers, max-age,
+ * private network, status, passthrough, authentication) and actual
+ * responses (credentials, exposed headers, what happens to a backend's own
+ * CORS headers).
+ *
+ * Scopes merge in httpd's order: main server, virtual host, <Directory>
+ * and .htaccess from the shortest path, <Files>, <Location>, <If>.  A
+ * scope that sets a directive overrides what it inherits; for the lists,
+ * several lines in one scope add up, and a scope with a list of its own
+ * replaces the inherited one.  So a <Location /api> with its own
+ * CORSAllowOrigin wins over an .htaccess in the directory it maps to.
+ *
+ * A preflight (OPTIONS with Origin and Access-Control-Request-Method) is
+ * recognised in the fixups hook, before mod_rewrite's per-directory rules
+ * and mod_dir's trailing-slash redirect, and answered there: the handler
+ * never runs.  Under CORSPreflightAuth Skip a preflight also passes a login
+ * requirement (browsers never send credentials with one), but not an
+ * outright denial: the access hook runs after mod_authz_core's userless
+ * check and only acts when that check declined for want of a user.
+ *
+ * Every response header is written by the CORS_OUT output filter, for
+ * answered preflights as for actual requests, on success and error paths
+ * alike, so that ErrorDocument pages, 304s and proxy errors carry the same
+ * headers.  The request the browser sent decides the policy: after an
+ * internal redirect the first request's scope still applies.
+ *
+ * All parsing happens while the configuration is read; cross-directive
+ * mistakes are refused in check_config, which `apachectl configtest` runs.
+ */
+
+#include <string.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_thread_mutex.h>
+
+#include "cors_origin.h"
+#include "cors_list.h"
+#include "cors_decide.h"
+
+APLOG_USE_MODULE(cors);
+
+#define UNSET (-1)
+
+enum { CORS_AUTH_SKIP, CORS_AUTH_ENFORCE };
+enum { CORS_BACKEND_REPLACE, CORS_BACKEND_KEEP };
+
+/* A setting and the "file:line" that made it, for messages. */
+typedef struct {
+    int enable;
+    const char *enable_where;
+    cors_origin_list *origins;
+    const char *origins_where;
+    int credentials;
+    const char *credentials_where;
+    cors_token_list *methods;
+    const char *methods_where;
+    cors_token_list *headers;
+    const char *headers_where;
+    cors_token_list *expose;
+    const char *expose_where;
+    const char *max_age;
+    int private_network;
+    int preflight_status;
+    int passthrough;
+    int preflight_auth;
+    int backend_headers;
+    int insecure_origins;
+} cors_dir_conf;
+
+typedef struct {
+    apr_hash_t *sets;           /* name -> cors_origin_list * */
+} cors_server_conf;
+
+/* What the fixups hook decided about a preflight, for the filter. */
+typedef struct {
+    cors_decision d;
+    const cors_dir_conf *conf;
+} cors_note;
+
+static ap_filter_rec_t *cors_out_filter_handle;
+
+/* ------------------------------------------------------------------ */
+/* Configuration records                                              */
+
+static void *create_dir_conf(apr_pool_t *p, char *dir)
+{
+    cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->enable = UNSET;
+    c->credentials = UNSET;
+    c->private_network = UNSET;
+    c->preflight_status = UNSET;
+    c->passthrough = UNSET;
+    c->preflight_auth = UNSET;
+    c->backend_headers = UNSET;
+    c->insecure_origins = UNSET;
+    return c;
+}
+
+#define MERGE_INT(f) c->f = add->f == UNSET ? base->f : add->f
+#define MERGE_PTR(f) c->f = add->f ? add->f : base->f
+#define MERGE_WHERE(f, set) \
+    c->f##_where = (set) ? add->f##_where : base->f##_where
+
+static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const cors_dir_conf *base = basev, *add = addv;
+    cors_dir_conf *c = apr_palloc(p, sizeof(*c));
+
+    MERGE_WHERE(enable, add->enable != UNSET);
+    MERGE_INT(enable);
+    MERGE_WHERE(origins, add->origins);
+    MERGE_PTR(origins);
+    MERGE_WHERE(credentials, add->credentials != UNSET);
+    MERGE_INT(credentials);
+    MERGE_WHERE(methods, add->methods);
+    MERGE_PTR(methods);
+    MERGE_WHERE(headers, add->headers);
+    MERGE_PTR(headers);
+    MERGE_WHERE(expose, add->expose);
+    MERGE_PTR(expose);
+    MERGE_PTR(max_age);
+    MERGE_INT(private_network);
+    MERGE_INT(preflight_status);
+    MERGE_INT(passthrough);
+    MERGE_INT(preflight_auth);
+    MERGE_INT(backend_headers);
+    MERGE_INT(insecure_origins);
+    return c;
+}
+
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    cors_server_conf *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->sets = apr_hash_make(p);
+    return sc;
+}
+
+/* A virtual host's own set wins over the main server's of the same name. */
+static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const cors_server_conf *base = basev, *add = addv;
+    cors_server_conf *sc = apr_palloc(p, sizeof(*sc));
+
+    sc->sets = apr_hash_overlay(p, add->sets, base->sets);
+    return sc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Directives                                                         */
+
+static const char *where(cmd_parms *cmd)
+{
+    return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
+                        cmd->directive->line_num);
+}
+
+/* .htaccess files are read per request: no start-up noise from them. */
+static int in_htaccess(cmd_parms *cmd)
+{
+    return !(cmd->override & (RSRC_CONF | ACCESS_CONF));
+}
+
+static void log_warnings(cmd_parms *cmd, apr_array_header_t *warnings)
+{
+    int i;
+
+    for (i = 0; i < warnings->nelts; i++) {
+        const char *w = APR_ARRAY_IDX(warnings, i, const char *);
+
+        if (in_htaccess(cmd)) {
+            ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, cmd->server,
+                         "CORS0002: %s (%s)", w, where(cmd));
+        }
+        else {
+            ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
+                         "mod_cors: warning: %s (%s)", w, where(cmd));
+        }
+    }
+}
+
+static const char *set_enable(cmd_parms *cmd, void *cfg, int on)
+{
+    cors_dir_conf *c = cfg;
+
+    c->enable = on;
+    c->enable_where = where(cmd);
+    return NULL;
+}
+
+static const char *set_credentials(cmd_parms *cmd, void *cfg, int on)
+{
+    cors_dir_conf *c = cfg;
+
+    c->credentials = on;
+    c->credentials_where = where(cmd);
+    return NULL;
+}
+
+static const char *set_flag(cmd_parms *cmd, void *cfg, int on)
+{
+    *(int *)((char *)cfg + (apr_size_t)cmd->info) = on;
+    return NULL;
+}
+
+static const char *add_origin(cmd_parms *cmd, void *cfg, const char *arg)
+{
+    cors_dir_conf *c = cfg;
+    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
+                                                  sizeof(const char *));
+    const char *err;
+
+    if (!c->origins) {
+        c->origins = cors_origin_list_make(cmd->pool);
+        c->origins_where = where(cmd);
+    }
+    err = cors_origin_list_add(c->origins, cmd->pool, arg, where(cmd), 0,
+                               warnings);
+    log_warnings(cmd, warnings);
+    return err;
+}
+
+static const char *add_origin_set(cmd_parms *cmd, void *cfg,
+                                  const char *name, const char *arg)
+{
+    cors_server_conf *sc = ap_get_module_config(cmd->server->module_config,
+                                                &cors_module);
+    cors_origin_list *set = apr_hash_get(sc->sets, name, APR_HASH_KEY_STRING);
+    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
+                                                  sizeof(const char *));
+    const char *c, *err;
+
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '_' && *c != '-' && *c != '.') {
+            return apr_psprintf(cmd->pool, "CORSOriginSet: '%s' is not a "
+                                "set name (letters, digits, '_', '-' and "
+                                "'.'); the syntax is CORSOriginSet name "
+                                "origin [origin] ...", name);
+        }
+    }
+    if (!set) {
+        set = cors_origin_list_make(cmd->pool);
+        apr_hash_set(sc->sets, apr_pstrdup(cmd->pool, name),
+                     APR_HASH_KEY_STRING, set);
+    }
+    err = cors_origin_list_add(set, cmd->pool, arg, where(cmd),
+                               CORS_ENTRY_IN_SET, warnings);
+    log_warnings(cmd, warnings);
+    return err;
+}
+
+static const char *add_token(cmd_parms *cmd, cors_token_list **list,
+                             const char **list_where, cors_list_kind kind,
+                             const char *arg)
+{
+    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
+                                                  sizeof(const char *));
+    const char *err;
+
+    if (!*list) {
+        *list = cors_token_list_make(cmd->pool, kind);
+        *list_where = where(cmd);
+    }
+    err = cors_token_list_add(*list, cmd->pool, arg, warnings);
+    log_warnings(cmd, warnings);
+    return err;
+}
+
+static const char *add_method(cmd_parms *cmd, void *cfg, const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    return add_token(cmd, &c->methods, &c->methods_where, CORS_LIST_METHODS,
+                     arg);
+}
+
+static const char *add_header(cmd_parms *cmd, void *cfg, const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    return add_token(cmd, &c->headers, &c->headers_where,
+                     CORS_LIST_ALLOW_HEADERS, arg);
+}
+
+static const char *add_expose(cmd_parms *cmd, void *cfg, const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    return add_token(cmd, &c->expose, &c->expose_where,
+                     CORS_LIST_EXPOSE_HEADERS, arg);
+}
+
+/* A whole decimal number from lo to hi, or -1. */
+static int parse_number(const char *arg, int lo, int hi)
+{
+    apr_int64_t n;
+    char *end;
+
+    if (!apr_isdigit(*arg)) {
+        return -1;
+    }
+    n = apr_strtoi64(arg, &end, 10);
+    return (*end || n < lo || n > hi) ? -1 : (int)n;
+}
+
+static const char *set_max_age(cmd_parms *cmd, void *cfg, const char *arg)
+{
+    cors_dir_conf *c = cfg;
+    int n = parse_number(arg, 0, 86400);
+
+    if (n < 0) {
+        return apr_psprintf(cmd->pool, "CORSMaxAge: '%s' is not a number of "
+                            "seconds from 0 to 86400", arg);
+    }
+    if (n > 7200 && !in_htaccess(cmd)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
+                     "mod_cors: warning: CORSMaxAge %d: Chromium caches a "
+                     "preflight for at most 7200 seconds and Firefox for "
+                     "86400, so part of it has no effect in Chromium (%s)",
+                     n, where(cmd));
+    }
+    c->max_age = apr_itoa(cmd->pool, n);
+    return NULL;
+}
+
+static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
+                                        const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    c->preflight_status = parse_number(arg, 200, 299);
+    if (c->preflight_status < 0) {
+        return apr_psprintf(cmd->pool, "CORSPreflightStatus: '%s' is not a "
+                            "status from 200 to 299 (browsers accept only a "
+                            "2xx answer to a preflight); the default is 204",
+                            arg);
+    }
+    return NULL;
+}
+
+static const char *set_preflight_auth(cmd_parms *cmd, void *cfg,
+                                      const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    if (strcasecmp(arg, "Skip") == 0) {
+        c->preflight_auth = CORS_AUTH_SKIP;
+    }
+    else if (strcasecmp(arg, "Enforce") == 0) {
+        c->preflight_auth = CORS_AUTH_ENFORCE;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "CORSPreflightAuth: '%s' is neither "
+                            "Skip nor Enforce", arg);
+    }
+    return NULL;
+}
+
+static const char *set_backend_headers(cmd_parms *cmd, void *cfg,
+                                       const char *arg)
+{
+    cors_dir_conf *c = cfg;
+
+    if (strcasecmp(arg, "Replace") == 0) {
+        c->backend_headers = CORS_BACKEND_REPLACE;
+    }
+    else if (strcasecmp(arg, "Keep") == 0) {
+        c->backend_headers = CORS_BACKEND_KEEP;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "CORSBackendHeaders: '%s' is neither "
+                            "Replace nor Keep", arg);
+    }
+    return NULL;
+}
+
+#define FIELD(f) (void *)APR_OFFSETOF(cors_dir_conf, f)
+#define SVDH (RSRC_CONF | ACCESS_CONF | OR_FILEINFO)
+#define SVD (RSRC_CONF | ACCESS_CONF)
+
+static const command_rec cors_cmds[] = {
+    AP_INIT_FLAG("CORSEnable", set_enable, NULL, SVDH,
+                 "On to apply the CORS policy in this scope"),
+    AP_INIT_ITERATE("CORSAllowOrigin", add_origin, NULL, SVDH,
+                    "origins that may read responses: scheme://host[:port], "
+                    "https://*.domain, scheme://host:*, ~regex, @set, * or "
+                    "null"),
+    AP_INIT_ITERATE2("CORSOriginSet", add_origin_set, NULL, RSRC_CONF,
+                     "a name, then the origins of that set for this server"),
+    AP_INIT_FLAG("CORSAllowCredentials", set_credentials, NULL, SVDH,
+                 "On to let cookies and HTTP authentication cross origins"),
+    AP_INIT_ITERATE("CORSAllowMethods", add_method, NULL, SVDH,
+                    "methods a preflight may ask for, or *"),
+    AP_INIT_ITERATE("CORSAllowHeaders", add_header, NULL, SVDH,
+                    "request headers a preflight may ask for, or *"),
+    AP_INIT_ITERATE("CORSExposeHeaders", add_expose, NULL, SVDH,
+                    "response headers a page may read, or *"),
+    AP_INIT_TAKE1("CORSMaxAge", set_max_age, NULL, SVDH,
+                  "seconds a browser may cache a preflight answer (0-86400)"),
+    AP_INIT_FLAG("CORSAllowPrivateNetwork", set_flag, FIELD(private_network),
+                 SVDH, "On to answer Private Network Access preflights"),
+    AP_INIT_TAKE1("CORSPreflightStatus", set_preflight_status, NULL, SVDH,
+                  "status of a successful preflight answer (200-299)"),
+    AP_INIT_FLAG("CORSPreflightPassthrough", set_flag, FIELD(passthrough),
+                 SVDH, "On to let preflights go on to the handler"),
+    AP_INIT_TAKE1("CORSPreflightAuth", set_preflight_auth, NULL, SVD,
+                  "Skip (answer preflights without a login) or Enforce"),
+    AP_INIT_TAKE1("CORSBackendHeaders", set_backend_headers, NULL, SVDH,
+                  "Replace or Keep the handler's own Access-Control-* "
+                  "headers"),
+    AP_INIT_FLAG("CORSAllowInsecureOrigins", set_flag,
+                 FIELD(insecure_origins), SVD,
+                 "On to allow credentials from http:// origins other than "
+                 "loopback"),
+    {NULL}
+};
+
+/* ------------------------------------------------------------------ */
+/* Start-up checks                                                    */
+
+typedef struct {
+    apr_pool_t *p;
+    apr_hash_t *said;            /* messages already logged */
+    apr_hash_t *all_sets;        /* set names any server defines */
+    int errors;
+} cors_check;
+
+static void check_say(cors_check *ck, int error, const char *msg)
+{
+    if (apr_hash_get(ck->said, msg, APR_HASH_KEY_STRING)) {
+        return;
+    }
+    apr_hash_set(ck->said, msg, APR_HASH_KEY_STRING, msg);
+    if (error) {
+        ck->errors++;
+    }
+    ap_log_error(APLOG_MARK, (error ? APLOG_EMERG : APLOG_WARNING)
+                 | APLOG_STARTUP, 0, NULL, "mod_cors: %s: %s",
+                 error ? "error" : "warning", msg);
+}
+
+static void check_insecure(cors_check *ck, const cors_dir_conf *c,
+                           const cors_origin_list *list)
+{
+    int i;
+
+    for (i = 0; i < list->entries->nelts; i++) {
+        const cors_entry *e = APR_ARRAY_IDX(list->entries, i,
+                                            const cors_entry *);
+
+        if ((e->kind == CORS_ENTRY_EXACT || e->kind == CORS_ENTRY_PATTERN)
+            && strcmp(e->scheme, "http") == 0 && !cors_entry_is_loopback(e)) {
+            check_say(ck, 1, apr_psprintf(ck->p,
+                "CORSAllowOrigin %s (%s) with CORSAllowCredentials On (%s): "
+                "cookies and passwords from an http:// origin cross the "
+                "network unencrypted, so anyone on the path can replay "
+                "them; allow https://%s%s instead, or set "
+                "CORSAllowInsecureOrigins On if you accept the risk",
+                e->text, e->where, c->credentials_where,
+                e->subdomains ? "*." : "", e->host));
+        }
+    }
+}
+
+/* Checks one effective configuration: what the merge of a scope and all
+ * it inherits would give a request. */
+static void check_conf(cors_check *ck, server_rec *s, const cors_dir_conf *c)
+{
+    const cors_server_conf *sc = ap_get_module_config(s->module_config,
+                                                      &cors_module);
+    const cors_origin_list *list = c->origins;
+    int i;
+
+    if (c->enable == 1 && (!list || list->entries->nelts == 0)) {
+        check_say(ck, 0, apr_psprintf(ck->p, "CORSEnable On (%s) with no "
+                                      "CORSAllowOrigin has no effect: every "
+                                      "cross-origin request is refused",
+                                      c->enable_where));
+    }
+    if (c->credentials != 1) {
+        return;
+    }
+    if (list && list->any) {
+        check_say(ck, 1, apr_psprintf(ck->p,
+            "CORSAllowOrigin * (%s) cannot be combined with "
+            "CORSAllowCredentials On (%s): browsers refuse a response that "
+            "allows any origin with credentials, and echoing every origin "
+            "instead would hand any site the user's session; list the "
+            "origins that may send credentials (CORSAllowOrigin "
+            "https://app.example.com), or set CORSAllowCredentials Off for "
+            "a public API", list->any->where, c->credentials_where));
+    }
+    if (c->expose && c->expose->any) {
+        check_say(ck, 1, apr_psprintf(ck->p,
+            "CORSExposeHeaders * (%s) with CORSAllowCredentials On (%s): "
+            "browsers read '*' as a header named '*' when credentials are "
+            "on; list the header names to expose", c->expose_where,
+            c->credentials_where));
+    }
+    if (list && c->insecure_origins != 1) {
+        check_insecure(ck, c, list);
+        for (i = 0; i < list->sets->nelts; i++) {
+            const cors_entry *ref = APR_ARRAY_IDX(list->sets, i,
+                                                  const cors_entry *);
+            const cors_origin_list *set = apr_hash_get(sc->sets,
+                                                       ref->set_name,
+                                                       APR_HASH_KEY_STRING);
+            if (set) {
+                check_insecure(ck, c, set);
+            }
+        }
+    }
+}
+
+static void check_sets_defined(cors_check *ck, const cors_dir_conf *c)
+{
+    int i;
+
+    for (i = 0; c->origins && i < c->origins->sets->nelts; i++) {
+        const cors_entry *ref = APR_ARRAY_IDX(c->origins->sets, i,
+                                              const cors_entry *);
+
+        if (!apr_hash_get(ck->all_sets, ref->set_name, APR_HASH_KEY_STRING)) {
+            check_say(ck, 1, apr_psprintf(ck->p,
+                "CORSAllowOrigin %s (%s): no server or virtual host defines "
+                "the set '%s'; add 'CORSOriginSet %s origin ...' to the "
+                "server or to each virtual host", ref->text, ref->where,
+                ref->set_name, ref->set_name));
+        }
+    }
+}
+
+static void check_sections(cors_check *ck, server_rec *s,
+                           const cors_dir_conf *base,
+                           apr_array_header_t *sections)
+{
+    int i;
+
+    for (i = 0; sections && i < sections->nelts; i++) {
+        ap_conf_vector_t *v = APR_ARRAY_IDX(sections, i, ap_conf_vector_t *);
+        const cors_dir_conf *own = ap_get_module_config(v, &cors_module);
+        core_dir_config *core = ap_get_core_module_config(v);
+        const cors_dir_conf *c = base;
+
+        /* A section without a directive of ours has no record. */
+        if (own) {
+            c = merge_dir_conf(ck->p, (void *)base, (void *)own);
+            check_sets_defined(ck, own);
+            check_conf(ck, s, c);
+        }
+        check_sections(ck, s, c, core->sec_file);
+        check_sections(ck, s, c, core->sec_if);
+    }
+}
+
+static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *main_server)
+{
+    cors_check ck;
+    server_rec *s;
+
+    ck.p = ptemp;
+    ck.said = apr_hash_make(ptemp);
+    ck.all_sets = apr_hash_make(ptemp);
+    ck.errors = 0;
+    for (s = main_server; s; s = s->next) {
+        const cors_server_conf *sc = ap_get_module_config(s->module_config,
+                                                          &cors_module);
+
+        ck.all_sets = apr_hash_overlay(ptemp, sc->sets, ck.all_sets);
+    }
+    for (s = main_server; s; s = s->next) {
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        const cors_dir_conf *c = ap_get_module_config(s->lookup_defaults,
+                                                      &cors_module);
+        core_dir_config *dcore = ap_get_core_module_config(s->lookup_defaults);
+
+        check_sets_defined(&ck, c);
+        check_conf(&ck, s, c);
+        check_sections(&ck, s, c, dcore->sec_file);
+        check_sections(&ck, s, c, dcore->sec_if);
+        check_sections(&ck, s, c, core->sec_dir);
+        check_sections(&ck, s, c, core->sec_url);
+    }
+    return ck.errors ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp)
+{
+    const char *err = cors_origin_init();
+
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
+                     "mod_cors: warning: %s; wildcard entries are checked "
+                     "against single-label suffixes only", err);
+    }
+    return OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Once-per-process error messages                                    */
+
+/* Problems only a request can reveal (an .htaccess naming an unknown set,
+ * "*" meeting credentials through a merge) are configuration errors, not
+ * client errors: log each once per process, so that no client can flood
+ * the error log with them. */
+static apr_thread_mutex_t *once_lock;
+static apr_hash_t *once_said;
+
+#define ONCE_MAX 256
+
+static int first_time(const char *key)
+{
+    int first = 0;
+
+    if (!once_said) {
+        return 0;
+    }
+    if (once_lock) {
+        apr_thread_mutex_lock(once_lock);
+    }
+    if (apr_hash_count(once_said) < ONCE_MAX
+        && !apr_hash_get(once_said, key, APR_HASH_KEY_STRING)) {
+        apr_pool_t *p = apr_hash_pool_get(once_said);
+
+        apr_hash_set(once_said, apr_pstrdup(p, key), APR_HASH_KEY_STRING,
+                     "");
+        first = 1;
+    }
+    if (once_lock) {
+        apr_thread_mutex_unlock(once_lock);
+    }
+    return first;
+}
+
+static void cors_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_thread_mutex_create(&once_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    once_said = apr_hash_make(pchild);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                           */
+
+static const cors_origin_list *lookup_set(void *ctx, const char *name)
+{
+    const server_rec *s = ctx;
+    const cors_server_conf *sc = ap_get_module_config(s->module_config,
+                                                      &cors_module);
+
+    return apr_hash_get(sc->sets, name, APR_HASH_KEY_STRING);
+}
+
+static void make_policy(request_rec *r, const cors_dir_conf *c,
+                        cors_policy *policy)
+{
+    policy->origins = c->origins;
+    policy->methods = c->methods;
+    policy->headers = c->headers;
+    policy->expose = c->expose;
+    policy->credentials = c->credentials == 1;
+    policy->max_age = c->max_age;
+    policy->private_network = c->private_network == 1;
+    policy->lookup = lookup_set;
+    policy->lookup_ctx = r->server;
+}
+
+/* The request the browser sent: an internal redirect keeps its scope. */
+static request_rec *first_request(request_rec *r)
+{
+    while (r->prev) {
+        r = r->prev;
+    }
+    return r;
+}
+
+/* Configuration errors a decision revealed, once per process each. */
+static void report_config_errors(request_rec *r, const cors_dir_conf *c,
+                                 const cors_decision *d)
+{
+    if (d->reason == CORS_DENY_UNKNOWN_SET
+        && first_time(apr_pstrcat(r->pool, "set:", r->server->server_hostname,
+                                  ":", d->detail, NULL))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0010: CORSAllowOrigin "
+                      "@%s (%s): the virtual host %s defines no set '%s', so "
+                      "the entry matches nothing; add 'CORSOriginSet %s "
+                      "origin ...' to it", d->detail, c->origins_where,
+                      r->server->server_hostname, d->detail, d->detail);
+    }
+    if (d->wildcard_credentials
+        && first_time(apr_pstrcat(r->pool, "any:", c->origins_where, ":",
+                                  c->credentials_where, NULL))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0011: CORSAllowOrigin "
+                      "* (%s) meets CORSAllowCredentials On (%s) in the "
+                      "merged configuration of this request; '*' is ignored "
+                      "and only the listed origins are allowed: list the "
+                      "origins, or turn credentials off", c->origins_where,
+                      c->credentials_where);
+    }
+}
+
+static void log_decision(request_rec *r, const char *type,
+                         const char *origin, const cors_decision *d)
+{
+    int level = d->reason == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;
+
+    if (APLOGrtrace1(r) || (level == APLOG_DEBUG && APLOGrdebug(r))) {
+        apr_size_t len = strlen(origin);
+
+        ap_log_rerror(APLOG_MARK, level, 0, r,
+                      "CORS0001: %s from origin '%s'%s: %s%s%s",
+                      type,
+                      ap_escape_logitem(r->pool, len > 200
+                          ? apr_pstrmemdup(r->pool, origin, 200) : origin),
+                      len > 200 ? " (truncated)" : "",
+                      cors_reason_token(d->reason),
+                      d->detail ? ": " : "",
+                      d->detail ? ap_escape_logitem(r->pool, d->detail) : "");
+    }
+}
+
+static int is_preflight(request_rec *r, const char **origin,
+                        const char **method)
+{
+    if (r->method_number != M_OPTIONS) {
+        return 0;
+    }
+    *origin = apr_table_get(r->headers_in, "Origin");
+    *method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    return *origin && *method && **method;
+}
+
+static int asks_private_network(request_rec *r)
+{
+    const char *v = apr_table_get(r->headers_in,
+                                  "Access-Control-Request-Private-Network");
+
+    return v && strcasecmp(v, "true") == 0;
+}
+
+/*
+ * Runs after mod_authz_core's userless check: reached only when every
+ * earlier hook declined, which for mod_authz_core means "a user would be
+ * needed".  A preflight never carries credentials, so under
+ * CORSPreflightAuth Skip it passes here; an outright denial (Require all
+ * denied, a failing Require ip) has already answered 403.
+ */
+static int cors_preflight_access(request_rec *r)
+{
+    const cors_dir_conf *c;
+    const char *origin, *method;
+
+    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
+        return DECLINED;
+    }
+    c = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (c->enable != 1 || c->preflight_auth == CORS_AUTH_ENFORCE) {
+        return DECLINED;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "preflight passes authentication (CORSPreflightAuth Skip)");
+    return OK;
+}
+
+/*
+ * Answers a preflight before mod_rewrite's per-directory rules, mod_dir's
+ * redirects and the handler.  The response headers are left to CORS_OUT,
+ * which the insert_filter hooks add, so that answered preflights get the
+ * same treatment (and the same `Header always` lines) as everything else.
+ */
+static int cors_fixups(request_rec *r)
+{
+    const cors_dir_conf *c;
+    const char *origin, *method;
+    cors_policy policy;
+    cors_note *note;
+
+    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
+        return DECLINED;
+    }
+    c = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (c->enable != 1) {
+        return DECLINED;
+    }
+    note = apr_palloc(r->pool, sizeof(*note));
+    note->conf = c;
+    make_policy(r, c, &policy);
+    cors_decide_preflight(&policy, origin, method,
+                          apr_table_get(r->headers_in,
+                                        "Access-Control-Request-Headers"),
+                          asks_private_network(r),
+                          r->pool, &note->d);
+    ap_set_module_config(r->request_config, &cors_module, note);
+    log_decision(r, "preflight", origin, &note->d);
+    report_config_errors(r, c, &note->d);
+
+    if (c->passthrough == 1) {
+        return DECLINED;
+    }
+    ap_run_insert_filter(r);
+    if (note->d.reason == CORS_ALLOWED) {
+        r->status = c->preflight_status == UNSET ? HTTP_NO_CONTENT
+                                                 : c->preflight_status;
+        ap_set_content_length(r, 0);
+    }
+    else {
+        r->status = HTTP_FORBIDDEN;
+        ap_set_content_type(r, "text/plain");
+        ap_rputs("Cross-origin request refused by the server's CORS "
+                 "policy.\n", r);
+    }
+    return DONE;
+}
+
+/* apr_table_do callback: collects Access-Control-* names. */
+static int collect_cors_header(void *rec, const char *key, const char *value)
+{
+    if (strncasecmp(key, "Access-Control-", 15) == 0) {
+        APR_ARRAY_PUSH((apr_array_header_t *)rec, const char *) = key;
+    }
+    return 1;
+}
+
+static void strip_cors_headers(request_rec *r, apr_table_t *t)
+{
+    apr_array_header_t *found = NULL;
+    int i;
+
+    if (apr_is_empty_table(t)) {
+        return;
+    }
+    found = apr_array_make(r->pool, 2, sizeof(const char *));
+    apr_table_do(collect_cors_header, found, t, NULL);
+    for (i = 0; i < found->nelts; i++) {
+        apr_table_unset(t, APR_ARRAY_IDX(found, i, const char *));
+    }
+}
+
+/* Writes the headers of decision d, for a preflight or an actual request. */
+static void apply_decision(request_rec *r, const cors_dir_conf *c,
+                           const cors_decision *d, int preflight)
+{
+    apr_table_t *out = r->err_headers_out;
+
+    if (c->backend_headers == CORS_BACKEND_KEEP
+        && (apr_table_get(r->headers_out, "Access-Control-Allow-Origin")
+            || apr_table_get(out, "Access-Control-Allow-Origin"))) {
+        if (d->vary_origin) {
+            apr_table_mergen(out, "Vary", "Origin");
+        }
+        return;
+    }
+    strip_cors_headers(r, r->headers_out);
+    strip_cors_headers(r, out);
+    if (d->vary_origin) {
+        apr_table_mergen(out, "Vary", "Origin");
+    }
+    if (preflight) {
+        apr_table_mergen(out, "Vary", "Access-Control-Request-Method, "
+                                      "Access-Control-Request-Headers");
+    }
+    if (d->reason != CORS_ALLOWED) {
+        return;
+    }
+    apr_table_setn(out, "Access-Control-Allow-Origin", d->allow_origin);
+    if (d->allow_credentials) {
+        apr_table_setn(out, "Access-Control-Allow-Credentials", "true");
+    }
+    if (!preflight) {
+        if (d->expose_headers) {
+            apr_table_setn(out, "Access-Control-Expose-Headers",
+                           d->expose_headers);
+        }
+        return;
+    }
+    if (d->allow_methods) {
+        apr_table_setn(out, "Access-Control-Allow-Methods", d->allow_methods);
+    }
+    if (d->allow_headers) {
+        apr_table_setn(out, "Access-Control-Allow-Headers", d->allow_headers);
+    }
+    if (d->max_age) {
+        apr_table_setn(out, "Access-Control-Max-Age", d->max_age);
+    }
+    if (d->allow_private_network) {
+        apr_table_setn(out, "Access-Control-Allow-Private-Network", "true");
+    }
+}
+
+static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r, *first = first_request(r);
+    const cors_note *note = ap_get_module_config(first->request_config,
+                                                 &cors_module);
+
+    ap_remove_output_filter(f);
+    if (note) {
+        apply_decision(r, note->conf, &note->d, 1);
+    }
+    else {
+        const cors_dir_conf *c = f->ctx;
+        const char *origin = apr_table_get(first->headers_in, "Origin");
+        cors_policy policy;
+        cors_decision d;
+
+        make_policy(r, c, &policy);
+        cors_decide_actual(&policy, origin, &d);
+        log_decision(r, "request", origin, &d);
+        report_config_errors(r, c, &d);
+        apply_decision(r, c, &d, 0);
+    }
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* Adds CORS_OUT where there is work for it; on both the normal and the
+ * error path. */
+static void cors_insert_filter(request_rec *r)
+{
+    request_rec *first;
+    const cors_dir_conf *c;
+
+    if (r->main) {
+        return;
+    }
+    first = first_request(r);
+    if (ap_get_module_config(first->request_config, &cors_module)) {
+        ap_add_output_filter_handle(cors_out_filter_handle, NULL, r,
+                                    r->connection);
+        return;
+    }
+    c = ap_get_module_config(first->per_dir_config, &cors_module);
+    if (c->enable != 1) {
+        return;
+    }
+    if (apr_table_get(first->headers_in, "Origin")) {
+        ap_add_output_filter_handle(cors_out_filter_handle, (void *)c, r,
+                                    r->connection);
+    }
+    else if (!(c->origins && c->origins->any && c->credentials != 1)) {
+        /* The answer would differ with an Origin: caches must know. */
+        apr_table_mergen(r->err_headers_out, "Vary", "Origin");
+    }
+}
+
+static void cors_register_hooks(apr_pool_t *p)
+{
+    static const char *const after_authz[] = { "mod_authz_core.c", NULL };
+
+    ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_access_ex(cors_preflight_access, after_authz, NULL,
+                            APR_HOOK_LAST, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
+    /* After mod_headers and the handler's own filters, before the HTTP
+     * header filter writes the response head. */
+    cors_out_filter_handle = ap_register_output_filter(
+        "CORS_OUT", cors_out_filter, NULL, AP_FTYPE_PROTOCOL - 1);
+}
+
+module AP_MODULE_DECLARE_DATA cors_module = {
+    STANDARD20_MODULE_STUFF,
+    create_dir_conf,        /* per-directory config creator */
+    merge_dir_conf,         /* per-directory config merger */
+    create_server_conf,     /* per-server config creator */
+    merge_server_conf,      /* per-server config merger */
+    cors_cmds,              /* command table */
+    cors_register_hooks,    /* hook registration */
+    AP_MODULE_FLAG_NONE     /* flags */
+};
