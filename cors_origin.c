@@ -701,20 +701,62 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
     return e;
 }
 
+static int host_is_loopback(const char *host, int subdomains)
+{
+    apr_size_t n = strlen(host);
+
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0) {
+        return 1;
+    }
+    if (n > 10 && strcmp(host + n - 10, ".localhost") == 0) {
+        return 1;
+    }
+    return !subdomains && strncmp(host, "127.", 4) == 0
+           && is_ip_literal(host);
+}
+
 int cors_entry_is_loopback(const cors_entry *e)
 {
-    apr_size_t n;
-
-    if (e->kind != CORS_ENTRY_EXACT && e->kind != CORS_ENTRY_PATTERN) {
+    switch (e->kind) {
+    case CORS_ENTRY_EXACT:
+    case CORS_ENTRY_PATTERN:
+        return host_is_loopback(e->host, e->subdomains);
+    case CORS_ENTRY_REGEX:
+        return host_is_loopback(e->regex_host, e->regex_host_is_suffix);
+    default:
         return 0;
     }
-    if (strcmp(e->host, "localhost") == 0 || strcmp(e->host, "[::1]") == 0) {
+}
+
+int cors_entry_is_insecure(const cors_entry *e)
+{
+    pcre2_code *probe;
+    pcre2_match_data *md;
+    PCRE2_SIZE offset;
+    int rc, err;
+
+    if (cors_entry_is_loopback(e)) {
+        return 0;
+    }
+    if (e->kind == CORS_ENTRY_EXACT || e->kind == CORS_ENTRY_PATTERN) {
+        return strcmp(e->scheme, "http") == 0;
+    }
+    if (e->kind != CORS_ENTRY_REGEX) {
+        return 0;
+    }
+    /* Could some origin that starts with "http://" match?  Partial
+     * matching does not combine with PCRE2_ENDANCHORED: probe a copy. */
+    probe = pcre2_compile((PCRE2_SPTR)e->text + 1, PCRE2_ZERO_TERMINATED,
+                          PCRE2_ANCHORED | PCRE2_NEVER_UTF, &err, &offset,
+                          NULL);
+    md = probe ? pcre2_match_data_create(1, NULL) : NULL;
+    if (!md) {
+        pcre2_code_free(probe);
         return 1;
     }
-    n = strlen(e->host);
-    if (n > 10 && strcmp(e->host + n - 10, ".localhost") == 0) {
-        return 1;
-    }
-    return !e->subdomains && strncmp(e->host, "127.", 4) == 0
-           && is_ip_literal(e->host);
+    rc = pcre2_match(probe, (PCRE2_SPTR)"http://", 7, 0, PCRE2_PARTIAL_SOFT,
+                     md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(probe);
+    return rc >= 0 || rc == PCRE2_ERROR_PARTIAL;
 }

@@ -114,8 +114,12 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
                                     int *malformed,
                                     const char **unknown_set);
 
-/* 1 when the entry can only match loopback origins (localhost, 127.0.0.1,
+/* 1 when the entry can only match loopback hosts (localhost, 127.0.0.1,
  * [::1], *.localhost), which browsers treat as potentially trustworthy. */
 int cors_entry_is_loopback(const cors_entry *e);
+
+/* 1 when the entry can match an http:// origin on another host than
+ * loopback: credentials from it would cross the network in clear. */
+int cors_entry_is_insecure(const cors_entry *e);
 
 #endif

@@ -467,17 +467,19 @@ static void check_insecure(cors_check *ck, const cors_dir_conf *c,
         const cors_entry *e = APR_ARRAY_IDX(list->entries, i,
                                             const cors_entry *);
 
-        if ((e->kind == CORS_ENTRY_EXACT || e->kind == CORS_ENTRY_PATTERN)
-            && strcmp(e->scheme, "http") == 0 && !cors_entry_is_loopback(e)) {
-            check_say(ck, 1, apr_psprintf(ck->p,
-                "CORSAllowOrigin %s (%s) with CORSAllowCredentials On (%s): "
-                "cookies and passwords from an http:// origin cross the "
-                "network unencrypted, so anyone on the path can replay "
-                "them; allow https://%s%s instead, or set "
-                "CORSAllowInsecureOrigins On if you accept the risk",
-                e->text, e->where, c->credentials_where,
-                e->subdomains ? "*." : "", e->host));
+        if (!cors_entry_is_insecure(e)) {
+            continue;
         }
+        check_say(ck, 1, apr_psprintf(ck->p,
+            "CORSAllowOrigin %s (%s) with CORSAllowCredentials On (%s): "
+            "cookies and passwords from an http:// origin cross the "
+            "network unencrypted, so anyone on the path can replay "
+            "them; %s%s%s instead, or set CORSAllowInsecureOrigins On if "
+            "you accept the risk", e->text, e->where, c->credentials_where,
+            e->kind == CORS_ENTRY_REGEX ? "make the pattern match https:// "
+            "only" : "allow https://", e->kind == CORS_ENTRY_REGEX ? ""
+            : e->subdomains ? "*." : "", e->kind == CORS_ENTRY_REGEX ? ""
+            : e->host));
     }
 }
 
@@ -728,8 +730,10 @@ static void log_decision(request_rec *r, const char *type,
         apr_size_t len = strlen(origin);
 
         ap_log_rerror(APLOG_MARK, level, 0, r,
-                      "CORS0001: %s from origin '%s'%s: %s%s%s",
-                      type,
+                      "CORS0001: %s %s%s on %s from origin '%s'%s: %s%s%s",
+                      type, ap_escape_logitem(r->pool, r->uri),
+                      r->prev ? " (internal redirect)" : "",
+                      r->server->server_hostname,
                       ap_escape_logitem(r->pool, len > 200
                           ? apr_pstrmemdup(r->pool, origin, 200) : origin),
                       len > 200 ? " (truncated)" : "",
