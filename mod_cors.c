@@ -551,11 +551,31 @@ static void check_sets_defined(cors_check *ck, const cors_dir_conf *c)
     }
 }
 
+/* 1 when section a applies to everything section b applies to: a
+ * <Directory> or <Location> whose path is a prefix of b's. */
+static int section_contains(const core_dir_config *a, const core_dir_config *b)
+{
+    apr_size_t n;
+
+    if (a->r || b->r || !a->d || !b->d) {
+        return 0;
+    }
+    n = strlen(a->d);
+    return strncmp(a->d, b->d, n) == 0
+           && (n == 0 || a->d[n - 1] == '/' || b->d[n] == '/'
+               || b->d[n] == '\0');
+}
+
+/*
+ * Checks each section merged over base and over the sections before it
+ * that contain it (a <Directory /srv/api> inherits from <Directory /srv>),
+ * then the <Files> and <If> sections nested in it.
+ */
 static void check_sections(cors_check *ck, server_rec *s,
                            const cors_dir_conf *base,
                            apr_array_header_t *sections)
 {
-    int i;
+    int i, j;
 
     for (i = 0; sections && i < sections->nelts; i++) {
         ap_conf_vector_t *v = APR_ARRAY_IDX(sections, i, ap_conf_vector_t *);
@@ -563,9 +583,19 @@ static void check_sections(cors_check *ck, server_rec *s,
         core_dir_config *core = ap_get_core_module_config(v);
         const cors_dir_conf *c = base;
 
+        for (j = 0; j < i; j++) {
+            ap_conf_vector_t *u = APR_ARRAY_IDX(sections, j,
+                                                ap_conf_vector_t *);
+            const cors_dir_conf *outer = ap_get_module_config(u, &cors_module);
+
+            if (outer && section_contains(ap_get_core_module_config(u),
+                                          core)) {
+                c = merge_dir_conf(ck->p, (void *)c, (void *)outer);
+            }
+        }
         /* A section without a directive of ours has no record. */
         if (own) {
-            c = merge_dir_conf(ck->p, (void *)base, (void *)own);
+            c = merge_dir_conf(ck->p, (void *)c, (void *)own);
             check_sets_defined(ck, own);
             check_conf(ck, s, c);
         }
