@@ -34,6 +34,18 @@ int cors_policy_varies(const cors_policy *policy)
     return !(policy->origins && policy->origins->any && !policy->credentials);
 }
 
+/* Refuses: no response header is sent for a refused request. */
+static void deny(cors_decision *d, cors_reason reason, const char *detail)
+{
+    d->reason = reason;
+    d->detail = detail;
+    d->allow_origin = NULL;
+    d->allow_credentials = 0;
+    d->allow_methods = NULL;
+    d->allow_headers = NULL;
+    d->expose_headers = NULL;
+}
+
 /* Fills in the origin part of d; 1 when the origin may read responses. */
 static int decide_origin(const cors_policy *policy, const char *origin,
                          cors_decision *d)
@@ -45,7 +57,7 @@ static int decide_origin(const cors_policy *policy, const char *origin,
     memset(d, 0, sizeof(*d));
     d->vary_origin = cors_policy_varies(policy);
     if (!list) {
-        d->reason = CORS_DENY_ORIGIN;
+        deny(d, CORS_DENY_ORIGIN, NULL);
         return 0;
     }
     if (list->any) {
@@ -62,19 +74,10 @@ static int decide_origin(const cors_policy *policy, const char *origin,
     d->entry = cors_origin_match(list, origin, strlen(origin), policy->lookup,
                                  policy->lookup_ctx, &malformed, &unknown);
     if (!d->entry) {
-        if (malformed) {
-            d->reason = CORS_DENY_MALFORMED_ORIGIN;
-        }
-        else if (unknown) {
-            d->reason = CORS_DENY_UNKNOWN_SET;
-            d->detail = unknown;
-        }
-        else if (strcmp(origin, "null") == 0) {
-            d->reason = CORS_DENY_NULL_ORIGIN;
-        }
-        else {
-            d->reason = CORS_DENY_ORIGIN;
-        }
+        deny(d, malformed ? CORS_DENY_MALFORMED_ORIGIN
+                : unknown ? CORS_DENY_UNKNOWN_SET
+                : strcmp(origin, "null") == 0 ? CORS_DENY_NULL_ORIGIN
+                : CORS_DENY_ORIGIN, unknown);
         return 0;
     }
     d->allow_origin = origin;
@@ -133,9 +136,7 @@ void cors_decide_preflight(const cors_policy *policy, const char *origin,
     }
     d->allow_methods = allowed_methods(policy, method);
     if (!d->allow_methods) {
-        d->reason = CORS_DENY_METHOD;
-        d->detail = method;
-        d->allow_origin = NULL;
+        deny(d, CORS_DENY_METHOD, method);
         return;
     }
     if (request_headers) {
@@ -144,19 +145,13 @@ void cors_decide_preflight(const cors_policy *policy, const char *origin,
         case CORS_RH_OK:
             break;
         case CORS_RH_NOT_ALLOWED:
-            d->reason = CORS_DENY_HEADER;
-            break;
+            deny(d, CORS_DENY_HEADER, bad);
+            return;
         case CORS_RH_MALFORMED:
-            d->reason = CORS_DENY_MALFORMED_HEADERS;
-            break;
+            deny(d, CORS_DENY_MALFORMED_HEADERS, bad);
+            return;
         case CORS_RH_TOO_LONG:
-            d->reason = CORS_DENY_TOO_MANY_HEADERS;
-            break;
-        }
-        if (d->reason != CORS_ALLOWED) {
-            d->detail = bad;
-            d->allow_origin = NULL;
-            d->allow_methods = NULL;
+            deny(d, CORS_DENY_TOO_MANY_HEADERS, NULL);
             return;
         }
         if (names) {

@@ -115,8 +115,8 @@ static const char *ineffective(apr_pool_t *p, cors_list_kind kind,
     const char *d = list_directive(kind);
 
     if (kind == CORS_LIST_METHODS) {
-        if (strcmp(name, "CONNECT") == 0 || strcmp(name, "TRACE") == 0
-            || strcmp(name, "TRACK") == 0) {
+        if (strcasecmp(name, "CONNECT") == 0 || strcasecmp(name, "TRACE") == 0
+            || strcasecmp(name, "TRACK") == 0) {
             return apr_psprintf(p, "%s: %s has no effect: browsers never "
                                 "send it in a cross-origin request; remove "
                                 "it", d, name);

@@ -119,10 +119,14 @@ int cors_origin_parse(const char *value, apr_size_t len,
         i++;
     }
     else {
+        /* Labels separated by single dots: no empty label. */
         while (i < len && is_host_char(value[i])) {
+            if (value[i] == '.' && (i == h || value[i - 1] == '.')) {
+                return 0;
+            }
             i++;
         }
-        if (i == h) {
+        if (i == h || value[i - 1] == '.') {
             return 0;
         }
     }
@@ -171,6 +175,15 @@ static int is_ip_literal(const char *host)
 #define DIRECTIVE(flags) \
     (((flags) & CORS_ENTRY_IN_SET) ? "CORSOriginSet" : "CORSAllowOrigin")
 
+static const char *no_host(apr_pool_t *p, const char *d, const char *text)
+{
+    return apr_psprintf(p, "%s: '%s' has no host; browsers send "
+                        "'Origin: null' for pages without one (file://, "
+                        "data: URLs, sandboxed iframes): list null only if "
+                        "you must accept those (any site can create such "
+                        "a page)", d, text);
+}
+
 /* Parses scheme://host[:port] with the "*." and ":*" wildcards into e. */
 static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                                       int flags, cors_entry *e)
@@ -205,6 +218,9 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
     }
     auth = sep + 3;
     stop = auth + strcspn(auth, "/?#");
+    if (stop == auth) {
+        return no_host(p, d, text);
+    }
     if (*stop) {
         const char *what = *stop == '/' ? "a path" : *stop == '?'
                            ? "a query" : "a fragment";
@@ -231,11 +247,7 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
         hostend = auth + strcspn(auth, ":");
     }
     if (hostend == auth) {
-        return apr_psprintf(p, "%s: '%s' has no host; browsers send "
-                            "'Origin: null' for pages without one "
-                            "(file://, data: URLs, sandboxed iframes): "
-                            "list null only if you must accept those "
-                            "(any site can create such a page)", d, text);
+        return no_host(p, d, text);
     }
     host = apr_pstrmemdup(p, auth, hostend - auth);
     for (c = host; *c; c++) {
