@@ -18,7 +18,9 @@ static const char *const reason_tokens[] = {
     "method-not-allowed",
     "header-not-allowed",
     "malformed-request-headers",
-    "too-many-request-headers"
+    "too-many-request-headers",
+    "preflight-refused-by-server",
+    "no-origin"
 };
 
 const char *cors_reason_token(cors_reason reason)

@@ -33,7 +33,10 @@ typedef enum {
     CORS_DENY_METHOD,              /* method-not-allowed */
     CORS_DENY_HEADER,              /* header-not-allowed */
     CORS_DENY_MALFORMED_HEADERS,   /* malformed-request-headers */
-    CORS_DENY_TOO_MANY_HEADERS     /* too-many-request-headers */
+    CORS_DENY_TOO_MANY_HEADERS,    /* too-many-request-headers */
+    CORS_DENY_NOT_ANSWERED,        /* preflight-refused-by-server: access
+                                      control or a redirect answered it */
+    CORS_DENY_NO_ORIGIN            /* no-origin */
 } cors_reason;
 
 const char *cors_reason_token(cors_reason reason);

@@ -773,13 +773,14 @@ static void log_decision(request_rec *r, const char *type,
     }
 }
 
+/* Sets *origin whatever the method; 1 for a preflight. */
 static int is_preflight(request_rec *r, const char **origin,
                         const char **method)
 {
+    *origin = apr_table_get(r->headers_in, "Origin");
     if (r->method_number != M_OPTIONS) {
         return 0;
     }
-    *origin = apr_table_get(r->headers_in, "Origin");
     *method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
     return *origin && *method && **method;
 }
@@ -941,33 +942,54 @@ static void apply_decision(request_rec *r, const cors_dir_conf *c,
     }
 }
 
+/* A refusal, or a request without Origin: no Access-Control-Allow-*. */
+static void refuse(cors_decision *d, const cors_policy *policy,
+                   cors_reason reason)
+{
+    memset(d, 0, sizeof(*d));
+    d->reason = reason;
+    d->vary_origin = cors_policy_varies(policy);
+}
+
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r, *first = first_request(r);
     const cors_note *note = ap_get_module_config(first->request_config,
                                                  &cors_module);
+    const cors_dir_conf *c = f->ctx;
+    const char *origin, *method;
+    cors_policy policy;
+    cors_decision d;
 
     ap_remove_output_filter(f);
     if (note) {
         apply_decision(r, note->conf, &note->d, 1);
+        return ap_pass_brigade(f->next, bb);
     }
-    else {
-        const cors_dir_conf *c = f->ctx;
-        const char *origin = apr_table_get(first->headers_in, "Origin");
-        cors_policy policy;
-        cors_decision d;
-
-        make_policy(r, c, &policy);
+    make_policy(r, c, &policy);
+    if (is_preflight(first, &origin, &method)) {
+        /* Access control or a redirect answered before the fixups hook
+         * could: to the browser this is a failed preflight. */
+        refuse(&d, &policy, CORS_DENY_NOT_ANSWERED);
+        log_decision(r, "preflight", origin, &d);
+        apply_decision(r, c, &d, 1);
+    }
+    else if (origin) {
         cors_decide_actual(&policy, origin, &d);
         log_decision(r, "request", origin, &d);
         report_config_errors(r, c, &d);
         apply_decision(r, c, &d, 0);
     }
+    else {
+        refuse(&d, &policy, CORS_DENY_NO_ORIGIN);
+        apply_decision(r, c, &d, 0);
+    }
     return ap_pass_brigade(f->next, bb);
 }
 
-/* Adds CORS_OUT where there is work for it; on both the normal and the
- * error path. */
+/* Adds CORS_OUT to every response of a CORS scope, on the normal and the
+ * error path: even without an Origin, the handler's own Access-Control-*
+ * headers may need removing and Vary: Origin adding. */
 static void cors_insert_filter(request_rec *r)
 {
     request_rec *first;
@@ -983,16 +1005,9 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     c = ap_get_module_config(first->per_dir_config, &cors_module);
-    if (c->enable != 1) {
-        return;
-    }
-    if (apr_table_get(first->headers_in, "Origin")) {
+    if (c->enable == 1) {
         ap_add_output_filter_handle(cors_out_filter_handle, (void *)c, r,
                                     r->connection);
-    }
-    else if (!(c->origins && c->origins->any && c->credentials != 1)) {
-        /* The answer would differ with an Origin: caches must know. */
-        apr_table_mergen(r->err_headers_out, "Vary", "Origin");
     }
 }
 

@@ -1,0 +1,243 @@
+# CORS directives in .htaccess (AllowOverride FileInfo) and scope merging:
+# <Location> after .htaccess, nested <Directory>, several CORSAllowOrigin
+# lines, an @name the serving vhost does not define, and "*" meeting
+# credentials only at request time (issue 2: merging, rules 7 and the
+# runtime "*" + credentials refusal).  Config: <VirtualHost int_htaccess>
+# and <VirtualHost int_htaccess_other> in t/conf/integration.conf.in,
+# .htaccess files under t/htdocs/integration/htaccess/.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest;
+use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
+
+plan tests => 117;
+
+Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
+                                keep_alive => 1);
+Apache::TestRequest::module('int_htaccess');
+
+sub values_of
+{
+    my ($res, $name) = @_;
+    my @values = $res->headers->header($name);
+    return \@values;
+}
+
+sub tokens_of
+{
+    my ($res, $name) = @_;
+    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
+           map { split /,/ } $res->headers->header($name);
+}
+
+sub vary_origin_count
+{
+    my $res = shift;
+    return scalar grep { $_ eq 'origin' } tokens_of($res, 'Vary');
+}
+
+sub cors_headers_present
+{
+    my $res = shift;
+    return [ sort map { lc } grep { /^access-control-/i }
+             $res->headers->header_field_names ];
+}
+
+# Allowed: status 200, one ACAO = origin, ACAC as expected, Vary: 4 tests.
+sub allowed_ok
+{
+    my ($path, $origin, $credentials, $name) = @_;
+    my $res = GET $path, Origin => $origin;
+    is $res->code, 200, "$name: 200";
+    is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$origin],
+        "$name: exactly one Access-Control-Allow-Origin, the origin";
+    is_deeply values_of($res, 'Access-Control-Allow-Credentials'),
+        $credentials ? ['true'] : [],
+        "$name: Access-Control-Allow-Credentials "
+        . ($credentials ? 'true' : 'absent');
+    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    return $res;
+}
+
+# Refused: status 200, no Access-Control-*, Vary: Origin: 3 tests.
+sub refused_ok
+{
+    my ($path, $origin, $name) = @_;
+    my $res = GET $path, Origin => $origin;
+    is $res->code, 200, "$name: 200";
+    is_deeply cors_headers_present($res), [],
+        "$name: no Access-Control-* header";
+    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    return $res;
+}
+
+# CORS off: status 200, no Access-Control-*, no Vary: Origin: 3 tests.
+sub off_ok
+{
+    my ($path, $origin, $name) = @_;
+    my $res = GET $path, Origin => $origin;
+    is $res->code, 200, "$name: 200";
+    is_deeply cors_headers_present($res), [],
+        "$name: no Access-Control-* header";
+    is vary_origin_count($res), 0, "$name: no Vary: Origin";
+    return $res;
+}
+
+sub cors_errors
+{
+    my ($code, @lines) = @_;
+    return grep { /\[cors:error\]/ && /\Q$code\E/ } @lines;
+}
+
+my $res;
+
+# --- @name the serving vhost does not define (from .htaccess) -------------
+# First, so that no earlier request has logged the message in this child:
+# two requests on one keep-alive connection, one message.
+t_start_error_log_watch();
+refused_ok('/undef/file.txt', 'https://elsewhere.example.com',
+           'undefined @int_elsewhere, first request');
+refused_ok('/undef/file.txt', 'https://elsewhere.example.com',
+           'undefined @int_elsewhere, second request');
+my @undef_lines = grep { /int_elsewhere/ }
+                  cors_errors('CORS0010', t_finish_error_log_watch());
+is scalar(@undef_lines), 1,
+    'undefined @int_elsewhere: the error is logged once for two requests';
+
+t_start_error_log_watch();
+refused_ok('/undef/file.txt', 'https://elsewhere.example.com',
+           'undefined @int_elsewhere, third request');
+my %per_pid;
+$per_pid{ /\[pid (\d+)/ ? $1 : '?' }++ for grep { /int_elsewhere/ }
+    cors_errors('CORS0010', t_finish_error_log_watch());
+ok !grep({ $_ > 1 } values %per_pid),
+    'undefined @int_elsewhere: never logged twice by one process';
+
+# The vhost that defines the set allows its origin from the same .htaccess.
+Apache::TestRequest::module('int_htaccess_other');
+allowed_ok('/undef/file.txt', 'https://elsewhere.example.com', 0,
+           '@int_elsewhere in the vhost that defines it');
+Apache::TestRequest::module('int_htaccess');
+
+# --- .htaccess with AllowOverride FileInfo -------------------------------
+$res = allowed_ok('/ht/file.txt', 'https://ht.example.com', 0,
+                  '.htaccess: allowed origin');
+is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Ht'],
+    '.htaccess: CORSExposeHeaders';
+refused_ok('/ht/file.txt', 'https://evil.example.com',
+           '.htaccess: disallowed origin');
+
+$res = OPTIONS '/ht/file.txt', Origin => 'https://ht.example.com',
+    'Access-Control-Request-Method' => 'DELETE',
+    'Access-Control-Request-Headers' => 'x-custom';
+is $res->code, 204, '.htaccess: preflight 204';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'),
+    ['https://ht.example.com'], '.htaccess: preflight origin';
+ok((grep { $_ eq 'delete' } tokens_of($res, 'Access-Control-Allow-Methods')),
+   '.htaccess: preflight Access-Control-Allow-Methods contains DELETE');
+ok((grep { $_ eq 'x-custom' } tokens_of($res, 'Access-Control-Allow-Headers')),
+   '.htaccess: preflight Access-Control-Allow-Headers contains X-Custom');
+is $res->header('Access-Control-Max-Age'), '600',
+    '.htaccess: preflight Access-Control-Max-Age';
+
+$res = OPTIONS '/ht/file.txt', Origin => 'https://ht.example.com',
+    'Access-Control-Request-Method' => 'PATCH';
+is $res->code, 403, '.htaccess: preflight for an unlisted method 403';
+
+# --- <Location> merges after .htaccess ------------------------------------
+$res = allowed_ok('/loc/file.txt', 'https://loc.example.com', 0,
+                  '<Location> list replaces .htaccess list: its origin');
+is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Ht'],
+    '<Location> after .htaccess: other .htaccess directives inherited';
+refused_ok('/loc/file.txt', 'https://ht.example.com',
+           '<Location> list replaces .htaccess list: the .htaccess origin');
+
+# --- Nested <Directory> -----------------------------------------------------
+$res = allowed_ok('/nested/file.txt', 'https://parent.example.com', 1,
+                  'parent <Directory>');
+is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Parent'],
+    'parent <Directory>: CORSExposeHeaders';
+
+$res = allowed_ok('/nested/child/file.txt', 'https://child.example.com', 1,
+                  'child <Directory>: its own origin, inherited credentials');
+is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Parent'],
+    'child <Directory>: inherited CORSExposeHeaders';
+refused_ok('/nested/child/file.txt', 'https://parent.example.com',
+           'child <Directory>: the parent\'s origin is replaced');
+
+$res = OPTIONS '/nested/child/file.txt', Origin => 'https://child.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 204, 'child <Directory>: inherited CORSAllowMethods: 204';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+    'child <Directory>: preflight with inherited credentials';
+
+off_ok('/nested/off/file.txt', 'https://parent.example.com',
+       'CORSEnable Off in a child <Directory>');
+$res = OPTIONS '/nested/off/file.txt', Origin => 'https://parent.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 200, 'CORSEnable Off: OPTIONS served by the handler (200)';
+is_deeply cors_headers_present($res), [],
+    'CORSEnable Off: preflight without Access-Control-*';
+
+off_ok('/nested/htoff/file.txt', 'https://parent.example.com',
+       'CORSEnable Off in .htaccess under a CORS <Directory>');
+
+allowed_ok('/nested/htchild/file.txt', 'https://htchild.example.com', 1,
+           '.htaccess list under a <Directory>: its origin, credentials');
+refused_ok('/nested/htchild/file.txt', 'https://parent.example.com',
+           '.htaccess list under a <Directory>: parent origin replaced');
+
+# --- Several CORSAllowOrigin lines in one scope add up --------------------
+for my $origin (qw(https://one.example.com https://two.example.com
+                   https://three.example.com))
+{
+    allowed_ok('/multi/file.txt', $origin, 0, "<Directory> lines add up: $origin");
+}
+for my $origin (qw(https://one.example.com https://two.example.com
+                   https://three.example.com))
+{
+    allowed_ok('/multiht/file.txt', $origin, 0, ".htaccess lines add up: $origin");
+}
+refused_ok('/multiht/file.txt', 'https://four.example.com',
+           '.htaccess lines add up: an unlisted origin');
+
+# --- "*" meets credentials at request time ----------------------------------
+t_start_error_log_watch();
+$res = GET '/star/any/file.txt', Origin => 'https://evil.example.com';
+is $res->code, 200, '<Location> "*" + <Directory> credentials: 200';
+is_deeply cors_headers_present($res), [],
+    '<Location> "*" + credentials: no "*" and no reflected origin';
+$res = GET '/star/any/file.txt', Origin => 'https://evil.example.com';
+is_deeply cors_headers_present($res), [],
+    '<Location> "*" + credentials, again: no Access-Control-*';
+is scalar(cors_errors('CORS0011', t_finish_error_log_watch())), 1,
+    '<Location> "*" + credentials: the error is logged once for two requests';
+
+$res = GET '/star/any/file.txt', Origin => 'null';
+is_deeply cors_headers_present($res), [],
+    '<Location> "*" + credentials, Origin null: no Access-Control-*';
+$res = GET '/star/any/file.txt', Origin => 'https://star.example.com';
+is_deeply cors_headers_present($res), [],
+    '<Location> "*" replaced the <Directory> list: star.example.com refused';
+
+$res = OPTIONS '/star/any/file.txt', Origin => 'https://evil.example.com',
+    'Access-Control-Request-Method' => 'GET';
+is $res->code, 403, '<Location> "*" + credentials: preflight refused';
+is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
+    [], '<Location> "*" + credentials: refused preflight, no ACA*';
+
+allowed_ok('/star/mixed/file.txt', 'https://friend.example.com', 1,
+           '<Location> "* friend" + credentials: the listed origin');
+$res = refused_ok('/star/mixed/file.txt', 'https://evil.example.com',
+                  '<Location> "* friend" + credentials: another origin');
+
+allowed_ok('/starht/file.txt', 'https://friend.example.com', 1,
+           '.htaccess "* friend" + <Directory> credentials: the listed origin');
+refused_ok('/starht/file.txt', 'https://evil.example.com',
+           '.htaccess "* friend" + credentials: another origin');
+$res = GET '/starht/file.txt', Origin => 'https://evil.example.com',
+    Cookie => 'session=1';
+is_deeply cors_headers_present($res), [],
+    '.htaccess "*" + credentials, with a cookie: no Access-Control-*';
