@@ -58,9 +58,12 @@ static int is_scheme_char(unsigned char c)
     return apr_isalnum(c) || c == '+' || c == '-' || c == '.';
 }
 
+/* Browsers serialise hosts in lower case: an upper-case letter means the
+ * value did not come from one. */
 static int is_host_char(unsigned char c)
 {
-    return apr_isalnum(c) || c == '-' || c == '.' || c == '_';
+    return apr_islower(c) || apr_isdigit(c) || c == '-' || c == '.'
+           || c == '_';
 }
 
 static int is_ipv6_char(unsigned char c)
@@ -95,10 +98,10 @@ int cors_origin_parse(const char *value, apr_size_t len,
 {
     apr_size_t i = 0, h;
 
-    if (len == 0 || len > CORS_ORIGIN_MAX || !apr_isalpha(value[0])) {
+    if (len == 0 || len > CORS_ORIGIN_MAX || !apr_islower(value[0])) {
         return 0;
     }
-    while (i < len && is_scheme_char(value[i])) {
+    while (i < len && is_scheme_char(value[i]) && !apr_isupper(value[i])) {
         i++;
     }
     if (len - i < 3 || memcmp(value + i, "://", 3) != 0) {

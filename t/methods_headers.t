@@ -1,0 +1,75 @@
+# CORSAllowMethods and CORSAllowHeaders: restricted lists refuse the rest;
+# methods compare case-sensitively, header names case-insensitively.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET OPTIONS);
+
+plan tests => 37;
+
+my $url    = '/core/data.json';
+my $origin = 'https://app.myapp.com';
+
+sub allow_headers {
+    my $res = shift;
+    return grep { /^Access-Control-Allow-/i } $res->headers->header_field_names;
+}
+
+sub preflight {
+    my ($method, @headers) = @_;
+    return OPTIONS $url, Origin => $origin,
+        'Access-Control-Request-Method' => $method, @headers;
+}
+
+sub refused {
+    my ($res, $what) = @_;
+    is $res->code, 403, "$what: 403";
+    like $res->header('Content-Type') // '', qr{^text/plain\b}i,
+        "$what: text/plain";
+    is_deeply [allow_headers($res)], [], "$what: no Access-Control-Allow-*";
+}
+
+Apache::TestRequest::module('core_methods');
+{
+    for my $m (qw(PUT PATCH GET)) {
+        my $res = preflight($m);
+        is $res->code, 204, "$m listed: 204";
+        is $res->header('Access-Control-Allow-Methods'), 'GET, PUT, PATCH',
+            "$m listed: ACAM is the configured list";
+    }
+    refused(preflight('DELETE'), 'DELETE not listed');
+    refused(preflight('OPTIONS'), 'OPTIONS not listed');
+    refused(preflight('patch'), 'lower-case patch (only PATCH is listed)');
+    refused(preflight('Put'), 'mixed-case Put (methods are case-sensitive)');
+    refused(preflight('GET PUT'), 'a non-token method');
+
+    my $res = preflight('PUT', 'Access-Control-Request-Headers' => 'x-requested-with');
+    is $res->code, 204, 'listed header: 204';
+    is $res->header('Access-Control-Allow-Headers'), 'X-Requested-With',
+        'listed header: ACAH as configured';
+    $res = preflight('PUT', 'Access-Control-Request-Headers' => 'X-REQUESTED-WITH');
+    is $res->code, 204, 'header names are case-insensitive';
+    refused(preflight('PUT', 'Access-Control-Request-Headers' => 'x-api-key'),
+            'header not listed');
+    refused(preflight('GET', 'Access-Control-Request-Headers' =>
+                      'x-requested-with, authorization'),
+            'authorization not listed');
+
+    # A refused method on an actual request is not the module's business:
+    # the handler answers, with the origin's CORS headers.
+    $res = GET $url, Origin => $origin;
+    is $res->header('Access-Control-Allow-Origin'), $origin,
+        'actual GET: ACAO';
+}
+
+Apache::TestRequest::module('core_methods_case');
+{
+    my $res = preflight('PUT');
+    is $res->code, 204, 'configured "put" is normalised: PUT 204';
+    $res = preflight('patch');
+    is $res->code, 204, 'configured "patch" stays lower case: patch 204';
+    is $res->header('Access-Control-Allow-Methods'), 'PUT, patch',
+        'ACAM: PUT upper-cased, patch as written';
+    refused(preflight('PATCH'), 'PATCH does not match a configured "patch"');
+}
