@@ -27,6 +27,10 @@
 
 #include "cors_origin.h"
 
+/* The directive an entry came from, for messages. */
+#define DIRECTIVE(flags) \
+    (((flags) & CORS_ENTRY_IN_SET) ? "CORSOriginSet" : "CORSAllowOrigin")
+
 static const psl_ctx_t *psl;
 
 const char *cors_origin_init(void)
@@ -174,9 +178,6 @@ static int is_ip_literal(const char *host)
     }
     return 1;
 }
-
-#define DIRECTIVE(flags) \
-    (((flags) & CORS_ENTRY_IN_SET) ? "CORSOriginSet" : "CORSAllowOrigin")
 
 static const char *no_host(apr_pool_t *p, const char *d, const char *text)
 {
@@ -362,17 +363,18 @@ static int is_literal_host_char(const char *pat, apr_size_t i)
  * with the entries that usually say what was meant. */
 static const char *regex_boundary_error(apr_pool_t *p, const char *text,
                                         const char *pat, apr_size_t start,
-                                        apr_size_t end)
+                                        apr_size_t end, int flags)
 {
+    const char *d = DIRECTIVE(flags);
     const char *scheme = strstr(pat, "http://") ? "http" : "https";
     char *plain = apr_palloc(p, end - start + 1), *o = plain;
     apr_size_t k;
 
     if (start && pat[start - 1] == '.'
         && (start < 2 || pat[start - 2] != '\\')) {
-        return apr_psprintf(p, "CORSAllowOrigin: '%s' has an unescaped '.' "
+        return apr_psprintf(p, "%s: '%s' has an unescaped '.' "
                             "in its host, which matches any character: "
-                            "write '\\.' for a literal dot", text);
+                            "write '\\.' for a literal dot", d, text);
     }
     for (k = start; k < end; k++) {
         if (pat[k] != '\\') {
@@ -382,17 +384,17 @@ static const char *regex_boundary_error(apr_pool_t *p, const char *text,
     *o = '\0';
     if (strchr(plain, '.') && plain[0] != '.') {
         /* Such as (.*\.)?myapp\.com: an optional subdomain group. */
-        return apr_psprintf(p, "CORSAllowOrigin: '%s' must end with a "
+        return apr_psprintf(p, "%s: '%s' must end with a "
                             "literal host at a label boundary, as in "
                             "'\\.myapp\\.com$' or '://myapp\\.com$'; to "
                             "allow %s and its subdomains write two entries "
-                            "instead: %s://%s %s://*.%s", text, plain,
+                            "instead: %s://%s %s://*.%s", d, text, plain,
                             scheme, plain, scheme, plain);
     }
-    return apr_psprintf(p, "CORSAllowOrigin: '%s' must end with a literal "
+    return apr_psprintf(p, "%s: '%s' must end with a literal "
                         "host at a label boundary (then an optional ':port' "
                         "and '$'), as in '~^https://[a-z0-9-]+\\.myapp\\.com$' "
-                        "or '~^https://myapp\\.com$'", text);
+                        "or '~^https://myapp\\.com$'", d, text);
 }
 
 /*
@@ -401,8 +403,10 @@ static const char *regex_boundary_error(apr_pool_t *p, const char *text,
  * starts with "\." (a subdomain of what follows) or right after "://".
  */
 static const char *regex_literal_host(apr_pool_t *p, const char *text,
-                                      const char *pat, cors_entry *e)
+                                      const char *pat, int flags,
+                                      cors_entry *e)
 {
+    const char *d = DIRECTIVE(flags);
     apr_size_t i = strlen(pat), end, start, j;
     char *host;
 
@@ -437,7 +441,7 @@ static const char *regex_literal_host(apr_pool_t *p, const char *text,
         start += 2;
     }
     else if (start < 3 || strncmp(pat + start - 3, "://", 3) != 0) {
-        return regex_boundary_error(p, text, pat, i, end);
+        return regex_boundary_error(p, text, pat, i, end, flags);
     }
     host = apr_palloc(p, end - start + 1);
     for (j = 0; start < end; start++) {
@@ -447,22 +451,23 @@ static const char *regex_literal_host(apr_pool_t *p, const char *text,
     }
     host[j] = '\0';
     if (!*host || host[0] == '.' || host[j - 1] == '.' || strstr(host, "..")) {
-        return regex_boundary_error(p, text, pat, i, end);
+        return regex_boundary_error(p, text, pat, i, end, flags);
     }
     if (e->regex_host_is_suffix && cors_is_public_suffix(host)) {
-        return apr_psprintf(p, "CORSAllowOrigin: '%s' would allow every "
+        return apr_psprintf(p, "%s: '%s' would allow every "
                             "site under the public suffix '%s', which "
                             "anyone can register; end the pattern with "
                             "your own domain, as in '\\.myapp\\.%s$'",
-                            text, host, host);
+                            d, text, host, host);
     }
     e->regex_host = host;
     return NULL;
 }
 
 static const char *parse_regex_entry(apr_pool_t *p, const char *text,
-                                     cors_entry *e)
+                                     int flags, cors_entry *e)
 {
+    const char *d = DIRECTIVE(flags);
     const char *pat = text + 1;
     int err;
     PCRE2_SIZE offset;
@@ -470,8 +475,8 @@ static const char *parse_regex_entry(apr_pool_t *p, const char *text,
     const char *msg;
 
     if (!*pat) {
-        return "CORSAllowOrigin: '~' must be followed by a regular "
-               "expression";
+        return apr_psprintf(p, "%s: '~' must be followed by a regular "
+                            "expression", d);
     }
     code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
                          PCRE2_ANCHORED | PCRE2_ENDANCHORED
@@ -480,8 +485,8 @@ static const char *parse_regex_entry(apr_pool_t *p, const char *text,
         PCRE2_UCHAR buf[256];
 
         pcre2_get_error_message(err, buf, sizeof(buf));
-        return apr_psprintf(p, "CORSAllowOrigin: '%s' is not a valid "
-                            "regular expression: %s at offset %lu", text,
+        return apr_psprintf(p, "%s: '%s' is not a valid "
+                            "regular expression: %s at offset %lu", d, text,
                             (const char *)buf, (unsigned long)offset);
     }
     apr_pool_cleanup_register(p, code, regex_cleanup,
@@ -491,12 +496,12 @@ static const char *parse_regex_entry(apr_pool_t *p, const char *text,
     e->regex = code;
     e->text = text;
     if (regex_matches(e, "null", 4)) {
-        return apr_psprintf(p, "CORSAllowOrigin: '%s' matches the origin "
+        return apr_psprintf(p, "%s: '%s' matches the origin "
                             "'null', which any site can produce with a "
                             "sandboxed iframe; list null on its own if you "
-                            "really mean it", text);
+                            "really mean it", d, text);
     }
-    msg = regex_literal_host(p, text, pat, e);
+    msg = regex_literal_host(p, text, pat, flags, e);
     return msg;
 }
 
@@ -561,7 +566,7 @@ static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
         APR_ARRAY_PUSH(list->sets, cors_entry *) = e;
     }
     else if (text[0] == '~') {
-        err = parse_regex_entry(p, text, e);
+        err = parse_regex_entry(p, text, flags, e);
         if (!err) {
             APR_ARRAY_PUSH(list->regexes, cors_entry *) = e;
         }

@@ -458,8 +458,9 @@ static void check_say(cors_check *ck, int error, const char *msg)
                  error ? "error" : "warning", msg);
 }
 
+/* source: "CORSAllowOrigin", or "CORSOriginSet name" for a set's entries. */
 static void check_insecure(cors_check *ck, const cors_dir_conf *c,
-                           const cors_origin_list *list)
+                           const cors_origin_list *list, const char *source)
 {
     int i;
 
@@ -471,11 +472,12 @@ static void check_insecure(cors_check *ck, const cors_dir_conf *c,
             continue;
         }
         check_say(ck, 1, apr_psprintf(ck->p,
-            "CORSAllowOrigin %s (%s) with CORSAllowCredentials On (%s): "
+            "%s %s (%s) with CORSAllowCredentials On (%s): "
             "cookies and passwords from an http:// origin cross the "
             "network unencrypted, so anyone on the path can replay "
             "them; %s%s%s instead, or set CORSAllowInsecureOrigins On if "
-            "you accept the risk", e->text, e->where, c->credentials_where,
+            "you accept the risk", source, e->text, e->where,
+            c->credentials_where,
             e->kind == CORS_ENTRY_REGEX ? "make the pattern match https:// "
             "only" : "allow https://", e->kind == CORS_ENTRY_REGEX ? ""
             : e->subdomains ? "*." : "", e->kind == CORS_ENTRY_REGEX ? ""
@@ -519,7 +521,7 @@ static void check_conf(cors_check *ck, server_rec *s, const cors_dir_conf *c)
             c->credentials_where));
     }
     if (list && c->insecure_origins != 1) {
-        check_insecure(ck, c, list);
+        check_insecure(ck, c, list, "CORSAllowOrigin");
         for (i = 0; i < list->sets->nelts; i++) {
             const cors_entry *ref = APR_ARRAY_IDX(list->sets, i,
                                                   const cors_entry *);
@@ -527,7 +529,9 @@ static void check_conf(cors_check *ck, server_rec *s, const cors_dir_conf *c)
                                                        ref->set_name,
                                                        APR_HASH_KEY_STRING);
             if (set) {
-                check_insecure(ck, c, set);
+                check_insecure(ck, c, set,
+                               apr_pstrcat(ck->p, "CORSOriginSet ",
+                                           ref->set_name, NULL));
             }
         }
     }
