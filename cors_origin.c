@@ -31,18 +31,41 @@
 #define DIRECTIVE(flags) \
     (((flags) & CORS_ENTRY_IN_SET) ? "CORSOriginSet" : "CORSAllowOrigin")
 
+static psl_ctx_t *psl_loaded;        /* from a file: ours to free */
 static const psl_ctx_t *psl;
+
+/* Bounds the work a hostile Origin can cause in a regex: a pattern with
+ * nested repeats could otherwise take milliseconds per request. */
+#define CORS_REGEX_MATCH_LIMIT 100000
+#define CORS_REGEX_DEPTH_LIMIT 10000
+static pcre2_match_context *match_ctx;
 
 const char *cors_origin_init(void)
 {
+    if (!match_ctx) {
+        match_ctx = pcre2_match_context_create(NULL);
+        if (match_ctx) {
+            pcre2_set_match_limit(match_ctx, CORS_REGEX_MATCH_LIMIT);
+            pcre2_set_depth_limit(match_ctx, CORS_REGEX_DEPTH_LIMIT);
+        }
+    }
     if (!psl) {
-        psl = psl_latest(NULL);
+        psl = psl_loaded = psl_latest(NULL);
         if (!psl) {
             psl = psl_builtin();
         }
     }
     return psl ? NULL : "the public suffix list could not be loaded "
                         "(install Debian's publicsuffix package)";
+}
+
+void cors_origin_fini(void)
+{
+    psl_free(psl_loaded);
+    psl_loaded = NULL;
+    psl = NULL;
+    pcre2_match_context_free(match_ctx);
+    match_ctx = NULL;
 }
 
 int cors_is_public_suffix(const char *domain)
@@ -69,6 +92,9 @@ static int is_host_char(unsigned char c)
     return apr_islower(c) || apr_isdigit(c) || c == '-' || c == '.'
            || c == '_';
 }
+
+/* The longest host name DNS can carry. */
+#define CORS_HOST_MAX 253
 
 static int is_ipv6_char(unsigned char c)
 {
@@ -133,7 +159,7 @@ int cors_origin_parse(const char *value, apr_size_t len,
             }
             i++;
         }
-        if (i == h || value[i - 1] == '.') {
+        if (i == h || value[i - 1] == '.' || i - h > CORS_HOST_MAX) {
             return 0;
         }
     }
@@ -262,6 +288,10 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
         host += 2;
     }
     if (host[0] == '[') {
+        if (strlen(host) < 3) {
+            return apr_psprintf(p, "%s: '%s' has an empty IPv6 address", d,
+                                text);
+        }
         for (c = host + 1; c < host + strlen(host) - 1; c++) {
             if (!is_ipv6_char(*c)) {
                 return apr_psprintf(p, "%s: '%s' has an invalid IPv6 "
@@ -342,7 +372,7 @@ static int regex_matches(const cors_entry *e, const char *s, apr_size_t len)
     if (!md) {
         return 0;
     }
-    rc = pcre2_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+    rc = pcre2_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md, match_ctx);
     pcre2_match_data_free(md);
     return rc >= 0;
 }
@@ -647,20 +677,14 @@ static int pattern_matches(const cors_entry *e, const cors_origin_parts *o)
     return host_ends_with(o->host, o->host_len, e->host, e->subdomains);
 }
 
-static const cors_entry *match_in(const cors_origin_list *list,
-                                  const char *origin, apr_size_t len,
-                                  const cors_origin_parts *o)
+/* Patterns and regexes of list; exact entries are the caller's. */
+static const cors_entry *match_wildcards(const cors_origin_list *list,
+                                         const char *origin, apr_size_t len,
+                                         const cors_origin_parts *o)
 {
     const cors_entry *e;
     int i;
 
-    if (!o) {
-        return list->null_origin;
-    }
-    e = apr_hash_get(list->exact, origin, len);
-    if (e) {
-        return e;
-    }
     for (i = 0; i < list->patterns->nelts; i++) {
         e = APR_ARRAY_IDX(list->patterns, i, const cors_entry *);
         if (pattern_matches(e, o)) {
@@ -703,7 +727,7 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
             return NULL;
         }
     }
-    e = match_in(list, origin, len, o);
+    e = o ? match_wildcards(list, origin, len, o) : list->null_origin;
     for (i = 0; !e && i < list->sets->nelts; i++) {
         const cors_entry *ref = APR_ARRAY_IDX(list->sets, i,
                                               const cors_entry *);
@@ -716,7 +740,11 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
             }
             continue;
         }
-        e = match_in(set, origin, len, o);
+        e = !o ? set->null_origin
+            : apr_hash_get(set->exact, origin, len);
+        if (!e && o) {
+            e = match_wildcards(set, origin, len, o);
+        }
     }
     return e;
 }

@@ -72,9 +72,11 @@ typedef struct cors_origin_list {
     const cors_entry *null_origin;   /* "null", or NULL */
 } cors_origin_list;
 
-/* Loads the public suffix list; call once before adding entries.
- * Returns NULL or a message saying why it could not be loaded. */
+/* Loads the public suffix list and sets regex match limits; call once
+ * before adding entries.  Returns NULL or a message saying why the list
+ * could not be loaded.  cors_origin_fini releases both (for a restart). */
 const char *cors_origin_init(void);
+void cors_origin_fini(void);
 
 /* 1 when domain (lower case, no trailing dot) is a public suffix in the
  * ICANN or private section, or by the implicit rule for an unknown

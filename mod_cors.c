@@ -89,10 +89,11 @@ typedef struct {
     apr_hash_t *sets;           /* name -> cors_origin_list * */
 } cors_server_conf;
 
-/* What the fixups hook decided about a preflight, for the filter. */
+/* What mod_cors decided about a preflight, for the hooks and the filter. */
 typedef struct {
     cors_decision d;
     const cors_dir_conf *conf;
+    int reached_fixups;         /* 0: something answered it before */
 } cors_note;
 
 static ap_filter_rec_t *cors_out_filter_handle;
@@ -123,7 +124,7 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *c = apr_palloc(p, sizeof(*c));
+    cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
 
     MERGE_WHERE(enable, add->enable != UNSET);
     MERGE_INT(enable);
@@ -640,11 +641,20 @@ static int cors_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return ck.errors ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
+static apr_status_t origin_fini(void *unused)
+{
+    cors_origin_fini();
+    return APR_SUCCESS;
+}
+
 static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp)
 {
     const char *err = cors_origin_init();
 
+    /* A restart unloads the module: free what this generation loaded. */
+    apr_pool_cleanup_register(pconf, NULL, origin_fini,
+                              apr_pool_cleanup_null);
     if (err) {
         ap_log_error(APLOG_MARK, APLOG_WARNING | APLOG_STARTUP, 0, NULL,
                      "mod_cors: warning: %s; wildcard entries are checked "
@@ -672,9 +682,7 @@ static int first_time(const char *key)
     if (!once_said) {
         return 0;
     }
-    if (once_lock) {
-        apr_thread_mutex_lock(once_lock);
-    }
+    apr_thread_mutex_lock(once_lock);
     if (apr_hash_count(once_said) < ONCE_MAX
         && !apr_hash_get(once_said, key, APR_HASH_KEY_STRING)) {
         apr_pool_t *p = apr_hash_pool_get(once_said);
@@ -683,16 +691,21 @@ static int first_time(const char *key)
                      "");
         first = 1;
     }
-    if (once_lock) {
-        apr_thread_mutex_unlock(once_lock);
-    }
+    apr_thread_mutex_unlock(once_lock);
     return first;
 }
 
 static void cors_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    apr_thread_mutex_create(&once_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-    once_said = apr_hash_make(pchild);
+    apr_pool_t *p;
+
+    /* A pool of its own: pchild is not for allocating from requests. */
+    if (apr_pool_create(&p, pchild) != APR_SUCCESS
+        || apr_thread_mutex_create(&once_lock, APR_THREAD_MUTEX_DEFAULT, p)
+           != APR_SUCCESS) {
+        return;
+    }
+    once_said = apr_hash_make(p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -773,7 +786,8 @@ static void log_decision(request_rec *r, const char *type,
                       len > 200 ? " (truncated)" : "",
                       cors_reason_token(d->reason),
                       d->detail ? ": " : "",
-                      d->detail ? ap_escape_logitem(r->pool, d->detail) : "");
+                      d->detail ? ap_escape_logitem(r->pool,
+                          apr_pstrndup(r->pool, d->detail, 64)) : "");
     }
 }
 
@@ -797,27 +811,77 @@ static int asks_private_network(request_rec *r)
     return v && strcasecmp(v, "true") == 0;
 }
 
+/* Decides a preflight once per request, for the access hook, the fixups
+ * hook and CORS_OUT; NULL when r is not a preflight in a CORS scope. */
+static cors_note *preflight_note(request_rec *r)
+{
+    const cors_dir_conf *c;
+    const char *origin, *method;
+    cors_policy policy;
+    cors_note *note;
+
+    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
+        return NULL;
+    }
+    note = ap_get_module_config(r->request_config, &cors_module);
+    if (note) {
+        return note;
+    }
+    c = ap_get_module_config(r->per_dir_config, &cors_module);
+    if (c->enable != 1) {
+        return NULL;
+    }
+    note = apr_pcalloc(r->pool, sizeof(*note));
+    note->conf = c;
+    make_policy(r, c, &policy);
+    cors_decide_preflight(&policy, origin, method,
+                          apr_table_get(r->headers_in,
+                                        "Access-Control-Request-Headers"),
+                          asks_private_network(r), r->pool, &note->d);
+    ap_set_module_config(r->request_config, &cors_module, note);
+    log_decision(r, "preflight", origin, &note->d);
+    report_config_errors(r, c, &note->d);
+    return note;
+}
+
 /*
  * Runs after mod_authz_core's userless check: reached only when every
  * earlier hook declined, which for mod_authz_core means "a user would be
  * needed".  A preflight never carries credentials, so under
- * CORSPreflightAuth Skip it passes here; an outright denial (Require all
- * denied, a failing Require ip) has already answered 403.
+ * CORSPreflightAuth Skip it passes here, and the fixups hook answers it;
+ * an outright denial (Require all denied, a failing Require ip) has
+ * already answered 403.  Under CORSPreflightPassthrough only a preflight
+ * the policy allows passes: the handler behind a login must not see
+ * anonymous requests from origins nobody allowed.
  */
 static int cors_preflight_access(request_rec *r)
 {
-    const cors_dir_conf *c;
-    const char *origin, *method;
+    const cors_note *note = preflight_note(r);
 
-    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
-        return DECLINED;
-    }
-    c = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (c->enable != 1 || c->preflight_auth == CORS_AUTH_ENFORCE) {
+    if (!note || note->conf->preflight_auth == CORS_AUTH_ENFORCE
+        || (note->conf->passthrough == 1 && note->d.reason != CORS_ALLOWED)) {
         return DECLINED;
     }
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "preflight passes authentication (CORSPreflightAuth Skip)");
+    return OK;
+}
+
+/* What ap_invoke_handler does after the insert_filter hooks: filters such
+ * as mod_filter's need their init function before they see data. */
+static int init_output_filters(request_rec *r)
+{
+    ap_filter_t *f;
+
+    for (f = r->output_filters; f; f = f->next) {
+        if (f->frec->filter_init_func) {
+            int rv = f->frec->filter_init_func(f);
+
+            if (rv != OK) {
+                return rv;
+            }
+        }
+    }
     return OK;
 }
 
@@ -829,69 +893,49 @@ static int cors_preflight_access(request_rec *r)
  */
 static int cors_fixups(request_rec *r)
 {
-    const cors_dir_conf *c;
-    const char *origin, *method;
-    cors_policy policy;
-    cors_note *note;
+    cors_note *note = preflight_note(r);
+    int rv;
 
-    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
+    if (!note) {
         return DECLINED;
     }
-    c = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (c->enable != 1) {
-        return DECLINED;
-    }
-    note = apr_palloc(r->pool, sizeof(*note));
-    note->conf = c;
-    make_policy(r, c, &policy);
-    cors_decide_preflight(&policy, origin, method,
-                          apr_table_get(r->headers_in,
-                                        "Access-Control-Request-Headers"),
-                          asks_private_network(r),
-                          r->pool, &note->d);
-    ap_set_module_config(r->request_config, &cors_module, note);
-    log_decision(r, "preflight", origin, &note->d);
-    report_config_errors(r, c, &note->d);
-
-    if (c->passthrough == 1) {
+    note->reached_fixups = 1;
+    if (note->conf->passthrough == 1) {
         return DECLINED;
     }
     ap_run_insert_filter(r);
+    rv = init_output_filters(r);
+    if (rv != OK) {
+        return rv;
+    }
     if (note->d.reason == CORS_ALLOWED) {
-        r->status = c->preflight_status == UNSET ? HTTP_NO_CONTENT
-                                                 : c->preflight_status;
+        r->status = note->conf->preflight_status == UNSET
+                    ? HTTP_NO_CONTENT : note->conf->preflight_status;
         ap_set_content_length(r, 0);
     }
     else {
         r->status = HTTP_FORBIDDEN;
-        ap_set_content_type(r, "text/plain");
+        ap_set_content_type(r, "text/plain; charset=utf-8");
         ap_rputs("Cross-origin request refused by the server's CORS "
                  "policy.\n", r);
     }
     return DONE;
 }
 
-/* apr_table_do callback: collects Access-Control-* names. */
-static int collect_cors_header(void *rec, const char *key, const char *value)
+/* Removes every Access-Control-* header from t. */
+static void strip_cors_headers(apr_table_t *t)
 {
-    if (strncasecmp(key, "Access-Control-", 15) == 0) {
-        APR_ARRAY_PUSH((apr_array_header_t *)rec, const char *) = key;
-    }
-    return 1;
-}
-
-static void strip_cors_headers(request_rec *r, apr_table_t *t)
-{
-    apr_array_header_t *found = NULL;
+    const apr_array_header_t *arr = apr_table_elts(t);
+    const apr_table_entry_t *elts = (const apr_table_entry_t *)arr->elts;
     int i;
 
-    if (apr_is_empty_table(t)) {
-        return;
-    }
-    found = apr_array_make(r->pool, 2, sizeof(const char *));
-    apr_table_do(collect_cors_header, found, t, NULL);
-    for (i = 0; i < found->nelts; i++) {
-        apr_table_unset(t, APR_ARRAY_IDX(found, i, const char *));
+    /* Unsetting shifts the entries: scan again after each removal. */
+    for (i = 0; i < arr->nelts; i++) {
+        if (elts[i].key && strncasecmp(elts[i].key, "Access-Control-", 15)
+                           == 0) {
+            apr_table_unset(t, elts[i].key);
+            i = -1;
+        }
     }
 }
 
@@ -909,8 +953,8 @@ static void apply_decision(request_rec *r, const cors_dir_conf *c,
         }
         return;
     }
-    strip_cors_headers(r, r->headers_out);
-    strip_cors_headers(r, out);
+    strip_cors_headers(r->headers_out);
+    strip_cors_headers(out);
     if (d->vary_origin) {
         apr_table_mergen(out, "Vary", "Origin");
     }
@@ -966,9 +1010,12 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     cors_decision d;
 
     ap_remove_output_filter(f);
-    if (note) {
+    if (note && note->reached_fixups) {
         apply_decision(r, note->conf, &note->d, 1);
         return ap_pass_brigade(f->next, bb);
+    }
+    if (note) {
+        c = note->conf;
     }
     make_policy(r, c, &policy);
     if (is_preflight(first, &origin, &method)) {
@@ -1018,6 +1065,7 @@ static void cors_insert_filter(request_rec *r)
 static void cors_register_hooks(apr_pool_t *p)
 {
     static const char *const after_authz[] = { "mod_authz_core.c", NULL };
+    static const char *const after_headers[] = { "mod_headers.c", NULL };
 
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -1025,13 +1073,16 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_check_access_ex(cors_preflight_access, after_authz, NULL,
                             APR_HOOK_LAST, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
-    ap_hook_insert_filter(cors_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_insert_error_filter(cors_insert_filter, NULL, NULL,
-                                APR_HOOK_MIDDLE);
-    /* After mod_headers and the handler's own filters, before the HTTP
-     * header filter writes the response head. */
+    /* Filters of one type run in the order they were added: inserting
+     * after mod_headers puts CORS_OUT behind its `Header` filter, and the
+     * CONTENT_SET type before mod_cache's save filter (CONTENT_SET + 1),
+     * so a cached response holds the headers and Vary that mod_cors set. */
+    ap_hook_insert_filter(cors_insert_filter, after_headers, NULL,
+                          APR_HOOK_LAST);
+    ap_hook_insert_error_filter(cors_insert_filter, after_headers, NULL,
+                                APR_HOOK_LAST);
     cors_out_filter_handle = ap_register_output_filter(
-        "CORS_OUT", cors_out_filter, NULL, AP_FTYPE_PROTOCOL - 1);
+        "CORS_OUT", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET);
 }
 
 module AP_MODULE_DECLARE_DATA cors_module = {

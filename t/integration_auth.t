@@ -219,9 +219,11 @@ is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
 ok((grep { $_ eq 'put' } tokens_of($res, 'Access-Control-Allow-Methods')),
    'Passthrough + valid-user: Access-Control-Allow-Methods contains PUT');
 
+# Only preflights the policy allows skip the login under Passthrough: the
+# handler must not see anonymous requests from origins nobody allowed.
 $res = preflight('/passauth/file.txt', $EVIL);
-is $res->code, 200,
-    'Passthrough + valid-user: refused preflight reaches the handler';
+is $res->code, 401,
+    'Passthrough + valid-user: refused preflight meets the login (401)';
 is_deeply cors_headers_present($res), [],
     'Passthrough + valid-user: refused preflight has no Access-Control-*';
 

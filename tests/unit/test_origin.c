@@ -33,9 +33,12 @@ static const char *kind_name(int kind)
 }
 
 /* "https://" + labels of 'a' + ".myapp.com", exactly len bytes. */
-static const char *long_origin(apr_size_t len)
+/* "https://" and a host of host_len bytes under myapp.com, in labels of
+ * at most 49 bytes. */
+static const char *long_origin(apr_size_t host_len)
 {
     static const char suffix[] = ".myapp.com";
+    apr_size_t len = 8 + host_len;
     char *s = apr_palloc(pool, len + 1);
     apr_size_t i, body = len - 8 - (sizeof(suffix) - 1);
 
@@ -47,6 +50,18 @@ static const char *long_origin(apr_size_t len)
         s[8 + body - 1] = 'a';
     }
     memcpy(s + 8 + body, suffix, sizeof(suffix));
+    return s;
+}
+
+/* An origin of len bytes made long by its scheme: "aaa...a://x.example". */
+static const char *long_scheme_origin(apr_size_t len)
+{
+    static const char rest[] = "://x.example";
+    char *s = apr_palloc(pool, len + 1);
+    apr_size_t scheme = len - (sizeof(rest) - 1);
+
+    memset(s, 'a', scheme);
+    memcpy(s + scheme, rest, sizeof(rest));
     return s;
 }
 
@@ -159,9 +174,16 @@ static void test_parse(void)
     }
 
     /* CORS_ORIGIN_MAX bytes is the longest Origin that may match. */
-    s = long_origin(CORS_ORIGIN_MAX);
+    /* A host is at most 253 bytes, as DNS allows. */
+    s = long_origin(253);
     check_parse(s, strlen(s), 1, "https", s + 8, -1);
-    s = long_origin(CORS_ORIGIN_MAX + 1);
+    s = long_origin(254);
+    check_parse(s, strlen(s), 0, NULL, NULL, 0);
+    /* CORS_ORIGIN_MAX bytes in all, whatever makes them up. */
+    s = long_scheme_origin(CORS_ORIGIN_MAX);
+    check_parse(s, strlen(s), 1, apr_pstrndup(pool, s, strlen(s) - 12),
+                "x.example", -1);
+    s = long_scheme_origin(CORS_ORIGIN_MAX + 1);
     check_parse(s, strlen(s), 0, NULL, NULL, 0);
     s = long_origin(100000);
     check_parse(s, strlen(s), 0, NULL, NULL, 0);
@@ -928,10 +950,10 @@ static void test_match(void)
     /* the length limit */
     list = make_list(l_sub);
     if (list) {
-        s = long_origin(CORS_ORIGIN_MAX);
+        s = long_origin(253);
         check_match(list, "https://*.myapp.com", s, strlen(s),
                     entry_at(list, 0), 0);
-        s = long_origin(CORS_ORIGIN_MAX + 1);
+        s = long_origin(254);
         check_match(list, "https://*.myapp.com", s, strlen(s), NULL, 1);
     }
     list = make_list(l_regex_any);
