@@ -16,7 +16,7 @@ my $BAD_LOGIN  = 'Basic ' . MIME::Base64::encode_base64('intuser:wrong', '');
 
 # t/TEST.PL loads the auth modules itself, so need_module() may not see
 # them: no skip condition.
-plan tests => 116;
+plan tests => 122;
 
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
                                 keep_alive => 1);
@@ -160,6 +160,7 @@ is $res->code, 401, 'valid-user OPTIONS without Origin: 401';
 for my $case (['/denied/file.txt',    'Require all denied'],
               ['/ipdenied/file.txt',  'failing Require ip'],
               ['/envdenied/file.txt', 'failing Require env'],
+              ['/hostdenied/file.txt', 'failing Require host'],
               ['/allof/file.txt',     'RequireAll: failing ip + valid-user'])
 {
     my ($path, $name) = @$case;

@@ -1,8 +1,10 @@
 # CORS directives in .htaccess (AllowOverride FileInfo) and scope merging:
 # <Location> after .htaccess, nested <Directory>, several CORSAllowOrigin
-# lines, an @name the serving vhost does not define, and "*" meeting
-# credentials only at request time (issue 2: merging, rules 7 and the
-# runtime "*" + credentials refusal).  Config: <VirtualHost int_htaccess>
+# lines, an @name the serving vhost does not define, "*" meeting
+# credentials only at request time, later scopes replacing method, header
+# and expose lists, the <Files>/<Location>/<If> merge order, and which
+# directives .htaccess accepts (issue 2: merging, rules 7 and the runtime
+# "*" + credentials refusal).  Config: <VirtualHost int_htaccess>
 # and <VirtualHost int_htaccess_other> in t/conf/integration.conf.in,
 # .htaccess files under t/htdocs/integration/htaccess/.
 use strict;
@@ -12,7 +14,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
 
-plan tests => 117;
+plan tests => 220;
 
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
                                 keep_alive => 1);
@@ -106,14 +108,29 @@ my @undef_lines = grep { /int_elsewhere/ }
 is scalar(@undef_lines), 1,
     'undefined @int_elsewhere: the error is logged once for two requests';
 
+# Then more requests, each on a new connection so that several children
+# may serve them: every child logs the message at most once.
 t_start_error_log_watch();
-refused_ok('/undef/file.txt', 'https://elsewhere.example.com',
-           'undefined @int_elsewhere, third request');
-my %per_pid;
-$per_pid{ /\[pid (\d+)/ ? $1 : '?' }++ for grep { /int_elsewhere/ }
+Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
+                                keep_alive => 0);
+my @codes = map {
+    (GET '/undef/file.txt', Origin => 'https://elsewhere.example.com')->code
+} 1 .. 12;
+Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
+                                keep_alive => 1);
+is_deeply \@codes, [(200) x 12],
+    'undefined @int_elsewhere: twelve more requests served (200)';
+push @undef_lines, grep { /int_elsewhere/ }
     cors_errors('CORS0010', t_finish_error_log_watch());
-ok !grep({ $_ > 1 } values %per_pid),
-    'undefined @int_elsewhere: never logged twice by one process';
+ok scalar(@undef_lines) >= 1,
+    'undefined @int_elsewhere: the error is logged (at least once)';
+my @pids = map { /\[pid (\d+)/ ? $1 : () } @undef_lines;
+is scalar(@pids), scalar(@undef_lines),
+    'undefined @int_elsewhere: every message names its process';
+my %per_pid;
+$per_pid{$_}++ for @pids;
+is_deeply [ grep { $per_pid{$_} > 1 } sort keys %per_pid ], [],
+    'undefined @int_elsewhere: no process logs it twice';
 
 # The vhost that defines the set allows its origin from the same .htaccess.
 Apache::TestRequest::module('int_htaccess_other');
@@ -237,7 +254,163 @@ allowed_ok('/starht/file.txt', 'https://friend.example.com', 1,
            '.htaccess "* friend" + <Directory> credentials: the listed origin');
 refused_ok('/starht/file.txt', 'https://evil.example.com',
            '.htaccess "* friend" + credentials: another origin');
-$res = GET '/starht/file.txt', Origin => 'https://evil.example.com',
-    Cookie => 'session=1';
+
+# --- Later scopes replace inherited method, header and expose lists -------
+# The parent <Directory> allows PUT, X-Parent-Header, exposes X-Parent.
+$res = OPTIONS '/nested/file.txt', Origin => 'https://parent.example.com',
+    'Access-Control-Request-Method' => 'PUT',
+    'Access-Control-Request-Headers' => 'x-parent-header';
+is $res->code, 204, 'parent lists: PUT with X-Parent-Header: 204';
+is_deeply values_of($res, 'Access-Control-Allow-Headers'), ['X-Parent-Header'],
+    'parent lists: Access-Control-Allow-Headers';
+$res = OPTIONS '/nested/file.txt', Origin => 'https://parent.example.com',
+    'Access-Control-Request-Method' => 'DELETE';
+is $res->code, 403, 'parent lists: DELETE refused';
+
+for my $case (['/nested/lists/file.txt', 'DELETE', 'X-Child-Header', 'X-Child',
+               'child <Directory>'],
+              ['/nested/loclists/file.txt', 'PATCH', 'X-Loc-Header', 'X-Loc',
+               '<Location>'],
+              ['/nested/htlists/file.txt', 'PURGE', 'X-Ht-Header', 'X-Ht-Lists',
+               '.htaccess'])
+{
+    my ($path, $method, $header, $expose, $name) = @$case;
+    my $origin = 'https://parent.example.com';
+    $name = "$name with its own lists";
+
+    $res = OPTIONS $path, Origin => $origin,
+        'Access-Control-Request-Method' => 'PUT';
+    is $res->code, 403, "$name: the inherited method PUT is refused";
+    is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
+        [], "$name: refused PUT, no Access-Control-Allow-*";
+
+    $res = OPTIONS $path, Origin => $origin,
+        'Access-Control-Request-Method' => $method;
+    is $res->code, 204, "$name: its method $method: 204";
+    is_deeply values_of($res, 'Access-Control-Allow-Methods'), [$method],
+        "$name: Access-Control-Allow-Methods is its list";
+    is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+        "$name: credentials still inherited";
+
+    $res = OPTIONS $path, Origin => $origin,
+        'Access-Control-Request-Method' => $method,
+        'Access-Control-Request-Headers' => 'x-parent-header';
+    is $res->code, 403, "$name: the inherited header X-Parent-Header is refused";
+
+    $res = OPTIONS $path, Origin => $origin,
+        'Access-Control-Request-Method' => $method,
+        'Access-Control-Request-Headers' => lc $header;
+    is $res->code, 204, "$name: its header $header: 204";
+    is_deeply values_of($res, 'Access-Control-Allow-Headers'), [$header],
+        "$name: Access-Control-Allow-Headers is its list";
+
+    $res = GET $path, Origin => $origin;
+    is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$origin],
+        "$name: GET: the inherited origin";
+    is_deeply values_of($res, 'Access-Control-Expose-Headers'), [$expose],
+        "$name: GET: Access-Control-Expose-Headers is its list only";
+}
+
+# --- Request-time merge order: <Directory>, <Files>, <Location>, <If> ------
+allowed_ok('/files/plain.json', 'https://dir.example.com', 0,
+           '<Directory> list');
+refused_ok('/files/plain.json', 'https://files.example.com',
+           '<Directory> list: the <Files> origin is for special.json only');
+allowed_ok('/files/special.json', 'https://files.example.com', 0,
+           '<Files> inside the <Directory>: its origin');
+refused_ok('/files/special.json', 'https://dir.example.com',
+           '<Files> inside the <Directory>: the directory list is replaced');
+allowed_ok('/files/loc.json', 'https://location.example.com', 0,
+           '<Location> merged after <Files>: its origin');
+refused_ok('/files/loc.json', 'https://files.example.com',
+           '<Location> merged after <Files>: the <Files> list is replaced');
+allowed_ok('/files/special.json?cors-other', 'https://if.example.com', 0,
+           '<If> merged after <Files>: its origin');
+refused_ok('/files/special.json?cors-other', 'https://files.example.com',
+           '<If> merged after <Files>: the <Files> list is replaced');
+allowed_ok('/files/loc.json?cors-other', 'https://if.example.com', 0,
+           '<If> merged after <Location>: its origin');
+refused_ok('/files/loc.json?cors-other', 'https://location.example.com',
+           '<If> merged after <Location>: the <Location> list is replaced');
+off_ok('/files/special.json?cors-off', 'https://files.example.com',
+       '<If> with CORSEnable Off');
+
+$res = OPTIONS '/files/special.json', Origin => 'https://files.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 204, '<Files>: preflight 204';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'),
+    ['https://files.example.com'], '<Files>: preflight origin';
+$res = OPTIONS '/files/special.json?cors-off',
+    Origin => 'https://files.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 200, '<If> with CORSEnable Off: OPTIONS served by the handler';
+ok defined $res->header('Allow'),
+    '<If> with CORSEnable Off: the handler\'s Allow header';
 is_deeply cors_headers_present($res), [],
-    '.htaccess "*" + credentials, with a cookie: no Access-Control-*';
+    '<If> with CORSEnable Off: no Access-Control-* header';
+
+# --- .htaccess: directives refused there, directives allowed there --------
+for my $case (['/badauth/file.txt', 'CORSPreflightAuth'],
+              ['/badinsecure/file.txt', 'CORSAllowInsecureOrigins'])
+{
+    my ($path, $directive) = @$case;
+    t_start_error_log_watch();
+    $res = GET $path, Origin => 'https://ht.example.com';
+    is $res->code, 500, "$directive in .htaccess: GET 500";
+    $res = OPTIONS $path, Origin => 'https://ht.example.com',
+        'Access-Control-Request-Method' => 'PUT';
+    is $res->code, 500, "$directive in .htaccess: preflight 500";
+    my @lines = grep { /\Q$directive\E not allowed here/ }
+                t_finish_error_log_watch();
+    ok scalar(@lines) >= 1,
+        "$directive in .htaccess: httpd logs '$directive not allowed here'";
+}
+
+$res = allowed_ok('/htflags/file.txt', 'https://ht.example.com', 1,
+                  '.htaccess CORSAllowCredentials On');
+$res = OPTIONS '/htflags/file.txt', Origin => 'https://ht.example.com',
+    'Access-Control-Request-Method' => 'PUT',
+    'Access-Control-Request-Private-Network' => 'true';
+is $res->code, 200, '.htaccess CORSPreflightStatus 200: preflight 200';
+is $res->content, '', '.htaccess CORSPreflightStatus 200: empty body';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'),
+    ['https://ht.example.com'], '.htaccess flags: preflight origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+    '.htaccess CORSAllowCredentials On: preflight ACAC true';
+is_deeply values_of($res, 'Access-Control-Allow-Private-Network'), ['true'],
+    '.htaccess CORSAllowPrivateNetwork On: ACAPN true';
+
+$res = OPTIONS '/htpass/file.txt', Origin => 'https://ht.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 200, '.htaccess CORSPreflightPassthrough On: the handler\'s 200';
+ok defined $res->header('Allow'),
+    '.htaccess CORSPreflightPassthrough On: the handler\'s Allow header';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'),
+    ['https://ht.example.com'],
+    '.htaccess CORSPreflightPassthrough On: Access-Control-Allow-Origin';
+is_deeply values_of($res, 'Access-Control-Allow-Methods'), ['PUT'],
+    '.htaccess CORSPreflightPassthrough On: Access-Control-Allow-Methods';
+$res = OPTIONS '/htpass/file.txt', Origin => 'https://evil.example.com',
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 200,
+    '.htaccess CORSPreflightPassthrough On, refused: the handler\'s 200';
+is_deeply cors_headers_present($res), [],
+    '.htaccess CORSPreflightPassthrough On, refused: no Access-Control-*';
+
+# A CGI writing "Access-Control-Allow-Origin: *" and friends.
+$res = GET '/cgi/keep/acao.cgi', Origin => 'https://ht.example.com';
+is $res->code, 200, '.htaccess CORSBackendHeaders Keep: 200';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
+    '.htaccess CORSBackendHeaders Keep: the CGI\'s ACAO, once';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
+    '.htaccess CORSBackendHeaders Keep: the CGI\'s ACAC, once';
+is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Cgi'],
+    '.htaccess CORSBackendHeaders Keep: the CGI\'s ACEH, once';
+
+$res = GET '/cgi/default/acao.cgi', Origin => 'https://ht.example.com';
+is $res->code, 200, 'same CGI without the .htaccess (Replace): 200';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'),
+    ['https://ht.example.com'],
+    'same CGI without the .htaccess (Replace): the module\'s ACAO';
+is_deeply cors_headers_present($res), ['access-control-allow-origin'],
+    'same CGI without the .htaccess (Replace): no CGI Access-Control-*';

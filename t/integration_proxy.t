@@ -1,7 +1,8 @@
 # Handlers that write their own Access-Control-* headers: a mod_proxy
-# backend inside the test server and a CGI script, under
-# CORSBackendHeaders Replace (default) and Keep (issue 2, rules 3, 5 and 8).
-# Config: <VirtualHost int_backend> and <VirtualHost int_proxy> in
+# backend inside the test server, a CGI script and `Header` lines, under
+# CORSBackendHeaders Replace (default) and Keep, and proxy errors (503, 502)
+# (issue 2, rules 3, 5 and 8).  Config: <VirtualHost int_backend>,
+# <VirtualHost int_proxy> and <VirtualHost int_hdr> in
 # t/conf/integration.conf.in.
 use strict;
 use warnings FATAL => 'all';
@@ -15,7 +16,7 @@ my $EVIL   = 'https://evil.example.com';
 
 # t/TEST.PL loads mod_proxy, mod_proxy_http, mod_headers and mod_cgi(d)
 # itself, so need_module() does not see them: no skip condition.
-plan tests => 77;
+plan tests => 111;
 
 Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
                                 keep_alive => 1);
@@ -161,6 +162,17 @@ $res = GET '/down/data.txt', Origin => $ORIGIN;
 is $res->code, 503, 'backend down: 503';
 replaced_ok($res, 'backend down (503)');
 
+# The backend answers with a status line that is not HTTP/1.x: 502.
+$res = GET '/garbage/nph-int_garbage.cgi', Origin => $ORIGIN;
+is $res->code, 502, 'backend answers garbage: 502';
+replaced_ok($res, 'backend answers garbage (502)');
+$res = GET '/garbage/nph-int_garbage.cgi', Origin => $EVIL;
+is $res->code, 502, 'backend answers garbage, disallowed origin: 502';
+is_deeply cors_headers_present($res), [],
+    'backend answers garbage, disallowed origin: no Access-Control-*';
+is vary_origin_count($res), 1,
+    'backend answers garbage, disallowed origin: Vary: Origin once';
+
 # --- Preflights are answered by mod_cors, never by the backend -----------
 ok wait_for_backend_log(qr{^GET /withcors/data\.txt }),
     'the backend logged the proxied GETs (the log works)';
@@ -233,3 +245,74 @@ is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
     'Keep, CGI: the CGI\'s Access-Control-Allow-Credentials, once';
 is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Cgi'],
     'Keep, CGI: the CGI\'s Access-Control-Expose-Headers, once';
+
+# --- `Header` lines writing Access-Control-* inside the CORS scope --------
+# <VirtualHost int_hdr>: Header set Access-Control-Allow-Origin "*" and
+# Header always set Access-Control-Allow-Credentials "false" in each
+# <Location>; /cred/ has CORSAllowCredentials On, /nocred/ not, /keep/ is
+# CORSBackendHeaders Keep.
+Apache::TestRequest::module('int_hdr');
+
+$res = GET '/cred/file.txt', Origin => $ORIGIN;
+is $res->code, 200, 'Header lines, credentials: 200';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'Header lines, credentials: one Access-Control-Allow-Origin, the origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+    'Header lines, credentials: one Access-Control-Allow-Credentials: true';
+is_deeply cors_headers_present($res),
+    [qw(access-control-allow-credentials access-control-allow-origin)],
+    'Header lines, credentials: no other Access-Control-* header';
+is vary_origin_count($res), 1, 'Header lines, credentials: Vary: Origin once';
+
+$res = GET '/nocred/file.txt', Origin => $ORIGIN;
+is $res->code, 200, 'Header lines, no credentials: 200';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'Header lines, no credentials: one Access-Control-Allow-Origin, the origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), [],
+    'Header lines, no credentials: no Access-Control-Allow-Credentials';
+is_deeply cors_headers_present($res), ['access-control-allow-origin'],
+    'Header lines, no credentials: no other Access-Control-* header';
+
+$res = GET '/cred/file.txt', Origin => $EVIL;
+is_deeply cors_headers_present($res), [],
+    'Header lines, disallowed origin: neither "*" nor "false"';
+is vary_origin_count($res), 1, 'Header lines, disallowed origin: Vary: Origin once';
+
+$res = GET '/cred/file.txt';
+is_deeply cors_headers_present($res), [],
+    'Header lines, no Origin: no Access-Control-* header';
+
+$res = GET '/cred/missing.txt', Origin => $ORIGIN;
+is $res->code, 404, 'Header lines, 404: status';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'Header lines, 404: one Access-Control-Allow-Origin, the origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+    'Header lines, 404: the module\'s Access-Control-Allow-Credentials only';
+
+$res = OPTIONS '/cred/file.txt', Origin => $ORIGIN,
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 204, 'Header lines, credentials: preflight 204';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'Header lines, credentials: preflight: one ACAO, the origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
+    'Header lines, credentials: preflight: one ACAC, true';
+
+$res = OPTIONS '/nocred/file.txt', Origin => $ORIGIN,
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 204, 'Header lines, no credentials: preflight 204';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'Header lines, no credentials: preflight: one ACAO, the origin';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), [],
+    'Header lines, no credentials: preflight: no ACAC';
+
+$res = OPTIONS '/cred/file.txt', Origin => $EVIL,
+    'Access-Control-Request-Method' => 'PUT';
+is $res->code, 403, 'Header lines: refused preflight 403';
+is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
+    [], 'Header lines: refused preflight, no Access-Control-Allow-*';
+
+$res = GET '/keep/file.txt', Origin => $ORIGIN;
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
+    'Header lines under Keep: the Header line\'s "*", once';
+is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
+    'Header lines under Keep: the Header line\'s "false", once';

@@ -4,9 +4,10 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET OPTIONS PATCH);
+use HTTP::Request ();
 
-plan tests => 37;
+plan tests => 41;
 
 my $url    = '/core/data.json';
 my $origin = 'https://app.myapp.com';
@@ -56,11 +57,18 @@ Apache::TestRequest::module('core_methods');
                       'x-requested-with, authorization'),
             'authorization not listed');
 
-    # A refused method on an actual request is not the module's business:
-    # the handler answers, with the origin's CORS headers.
     $res = GET $url, Origin => $origin;
     is $res->header('Access-Control-Allow-Origin'), $origin,
         'actual GET: ACAO';
+
+    # CORS does not filter actual requests by method (the preflight does):
+    # an unlisted method reaches the handler, whose answer (405 for a static
+    # file) carries the origin's CORS headers.
+    $res = Apache::TestRequest::user_agent()->request(HTTP::Request->new(
+        DELETE => Apache::TestRequest::resolve_url($url), [Origin => $origin]));
+    is $res->code, 405, 'actual DELETE (not listed): the handler\'s 405';
+    is_deeply [$res->header('Access-Control-Allow-Origin')], [$origin],
+        'actual DELETE (not listed): exactly one ACAO, the origin';
 }
 
 Apache::TestRequest::module('core_methods_case');
@@ -72,4 +80,10 @@ Apache::TestRequest::module('core_methods_case');
     is $res->header('Access-Control-Allow-Methods'), 'PUT, patch',
         'ACAM: PUT upper-cased, patch as written';
     refused(preflight('PATCH'), 'PATCH does not match a configured "patch"');
+
+    # The same for a method that only fails the case-sensitive comparison.
+    $res = PATCH $url, Origin => $origin, content => '{}';
+    is $res->code, 405, 'actual PATCH (only "patch" listed): the handler\'s 405';
+    is_deeply [$res->header('Access-Control-Allow-Origin')], [$origin],
+        'actual PATCH (only "patch" listed): exactly one ACAO, the origin';
 }

@@ -6,7 +6,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET OPTIONS);
 
-plan tests => 132;
+plan tests => 131;
 
 my $url    = '/core/data.json';
 my $origin = 'http://localhost:3000';
@@ -57,8 +57,6 @@ Apache::TestRequest::module('core_preflight');
         'success: no ACAC without credentials';
     ok !defined $res->header('Access-Control-Max-Age'),
         'success: no Max-Age unless configured';
-    ok !defined $res->header('Access-Control-Allow-Private-Network'),
-        'success: no ACAPN unless requested';
     ok !defined $res->header('Access-Control-Expose-Headers'),
         'success: no ACEH on a preflight';
 
