@@ -59,6 +59,7 @@ APLOG_USE_MODULE(cors);
 
 #define UNSET (-1)
 
+/* In the order of the words each directive takes (see set_choice). */
 enum { CORS_AUTH_SKIP, CORS_AUTH_ENFORCE };
 enum { CORS_BACKEND_REPLACE, CORS_BACKEND_KEEP };
 
@@ -358,40 +359,33 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
     return NULL;
 }
 
-static const char *set_preflight_auth(cmd_parms *cmd, void *cfg,
-                                      const char *arg)
+/* A directive that takes one of two words, stored as 0 or 1. */
+typedef struct {
+    apr_size_t field;
+    const char *words[2];
+} cors_choice;
+
+static const cors_choice preflight_auth_choice = {
+    APR_OFFSETOF(cors_dir_conf, preflight_auth), { "Skip", "Enforce" }
+};
+static const cors_choice backend_headers_choice = {
+    APR_OFFSETOF(cors_dir_conf, backend_headers), { "Replace", "Keep" }
+};
+
+static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
 {
-    cors_dir_conf *c = cfg;
+    const cors_choice *choice = cmd->info;
+    int i;
 
-    if (strcasecmp(arg, "Skip") == 0) {
-        c->preflight_auth = CORS_AUTH_SKIP;
+    for (i = 0; i < 2; i++) {
+        if (strcasecmp(arg, choice->words[i]) == 0) {
+            *(int *)((char *)cfg + choice->field) = i;
+            return NULL;
+        }
     }
-    else if (strcasecmp(arg, "Enforce") == 0) {
-        c->preflight_auth = CORS_AUTH_ENFORCE;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "CORSPreflightAuth: '%s' is neither "
-                            "Skip nor Enforce", arg);
-    }
-    return NULL;
-}
-
-static const char *set_backend_headers(cmd_parms *cmd, void *cfg,
-                                       const char *arg)
-{
-    cors_dir_conf *c = cfg;
-
-    if (strcasecmp(arg, "Replace") == 0) {
-        c->backend_headers = CORS_BACKEND_REPLACE;
-    }
-    else if (strcasecmp(arg, "Keep") == 0) {
-        c->backend_headers = CORS_BACKEND_KEEP;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "CORSBackendHeaders: '%s' is neither "
-                            "Replace nor Keep", arg);
-    }
-    return NULL;
+    return apr_psprintf(cmd->pool, "%s: '%s' is neither %s nor %s",
+                        cmd->cmd->name, arg, choice->words[0],
+                        choice->words[1]);
 }
 
 #define FIELD(f) (void *)APR_OFFSETOF(cors_dir_conf, f)
@@ -423,9 +417,11 @@ static const command_rec cors_cmds[] = {
                   "status of a successful preflight answer (200-299)"),
     AP_INIT_FLAG("CORSPreflightPassthrough", set_flag, FIELD(passthrough),
                  SVDH, "On to let preflights go on to the handler"),
-    AP_INIT_TAKE1("CORSPreflightAuth", set_preflight_auth, NULL, SVD,
+    AP_INIT_TAKE1("CORSPreflightAuth", set_choice,
+                  (void *)&preflight_auth_choice, SVD,
                   "Skip (answer preflights without a login) or Enforce"),
-    AP_INIT_TAKE1("CORSBackendHeaders", set_backend_headers, NULL, SVDH,
+    AP_INIT_TAKE1("CORSBackendHeaders", set_choice,
+                  (void *)&backend_headers_choice, SVDH,
                   "Replace or Keep the handler's own Access-Control-* "
                   "headers"),
     AP_INIT_FLAG("CORSAllowInsecureOrigins", set_flag,
