@@ -8,6 +8,9 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use MIME::Base64 ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 my $ORIGIN = 'https://app.example.com';
 my $EVIL   = 'https://evil.example.com';
@@ -18,52 +21,16 @@ my $BAD_LOGIN  = 'Basic ' . MIME::Base64::encode_base64('intuser:wrong', '');
 # them: no skip condition.
 plan tests => 122;
 
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 1);
+reset_user_agent();
 Apache::TestRequest::module('int_auth');
 
-sub values_of
-{
-    my ($res, $name) = @_;
-    my @values = $res->headers->header($name);
-    return \@values;
-}
-
-sub tokens_of
-{
-    my ($res, $name) = @_;
-    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
-           map { split /,/ } $res->headers->header($name);
-}
-
-sub vary_origin_count
-{
-    my $res = shift;
-    return scalar grep { $_ eq 'origin' } tokens_of($res, 'Vary');
-}
-
-sub allow_headers_present
-{
-    my $res = shift;
-    return [ sort grep { /^access-control-allow-/i }
-             $res->headers->header_field_names ];
-}
-
-sub cors_headers_present
-{
-    my $res = shift;
-    return [ sort grep { /^access-control-/i }
-             $res->headers->header_field_names ];
-}
-
+# A PUT preflight asking for Authorization and Content-Type.
 sub preflight
 {
     my ($path, $origin, @extra) = @_;
-    return OPTIONS $path,
-        Origin => $origin,
-        'Access-Control-Request-Method' => 'PUT',
+    return send_preflight($path, $origin, 'PUT',
         'Access-Control-Request-Headers' => 'authorization, content-type',
-        @extra;
+        @extra);
 }
 
 # A successful preflight: 7 tests.
@@ -75,12 +42,12 @@ sub preflight_ok
         "$name: one Access-Control-Allow-Origin, the origin";
     is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
         "$name: Access-Control-Allow-Credentials: true";
-    ok((grep { $_ eq 'put' } tokens_of($res, 'Access-Control-Allow-Methods')),
-       "$name: Access-Control-Allow-Methods contains PUT");
+    ok token_count($res, 'Access-Control-Allow-Methods', 'PUT'),
+        "$name: Access-Control-Allow-Methods contains PUT";
     my %h = map { $_ => 1 } tokens_of($res, 'Access-Control-Allow-Headers');
     ok($h{authorization} && $h{'content-type'},
        "$name: Access-Control-Allow-Headers contains both names");
-    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
     is $res->content, '', "$name: empty body";
 }
 
@@ -92,7 +59,16 @@ sub actual_ok
         "$name: one Access-Control-Allow-Origin, the origin";
     is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
         "$name: Access-Control-Allow-Credentials: true";
-    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
+}
+
+# A GET from the origin, its status and actual_ok: 4 tests.
+sub get_cors_ok
+{
+    my ($path, $code, $name, @login) = @_;
+    my $res = GET $path, Origin => $ORIGIN, @login;
+    is $res->code, $code, "$name: $code";
+    actual_ok($res, "$name ($code)");
 }
 
 my $res;
@@ -112,9 +88,8 @@ ok defined $res->header('WWW-Authenticate'),
     'valid-user GET without credentials: WWW-Authenticate';
 actual_ok($res, 'valid-user GET without credentials (401)');
 
-$res = GET '/basic/file.txt', Origin => $ORIGIN, Authorization => $BAD_LOGIN;
-is $res->code, 401, 'valid-user GET with a wrong password: 401';
-actual_ok($res, 'valid-user GET with a wrong password (401)');
+get_cors_ok('/basic/file.txt', 401, 'valid-user GET with a wrong password',
+            Authorization => $BAD_LOGIN);
 
 $res = GET '/basic/file.txt', Origin => $ORIGIN, Authorization => $GOOD_LOGIN;
 is $res->code, 200, 'valid-user GET with credentials: 200';
@@ -129,7 +104,7 @@ $res = GET '/basic/file.txt', Origin => $EVIL;
 is $res->code, 401, 'valid-user GET from a disallowed origin: 401';
 is_deeply cors_headers_present($res), [],
     'valid-user GET from a disallowed origin: no Access-Control-* header';
-is vary_origin_count($res), 1,
+is vary_count($res, 'Origin'), 1,
     'valid-user GET from a disallowed origin: Vary: Origin once';
 
 # The login is skipped for preflights, whatever their outcome: a refused
@@ -141,8 +116,7 @@ is_deeply allow_headers_present($res), [],
 like $res->header('Content-Type') // '', qr{^text/plain},
     'valid-user preflight from a disallowed origin: text/plain';
 
-$res = OPTIONS '/basic/file.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'PATCH';
+$res = send_preflight('/basic/file.txt', $ORIGIN, 'PATCH');
 is $res->code, 403, 'valid-user preflight for a refused method: 403';
 is_deeply allow_headers_present($res), [],
     'valid-user preflight for a refused method: no Access-Control-Allow-*';
@@ -182,12 +156,9 @@ actual_ok($res, 'RequireAll: GET with credentials (403)');
 # RequireAny of a failing ip and a login: only a login could grant it.
 $res = preflight('/anyof/file.txt', $ORIGIN);
 preflight_ok($res, 'RequireAny: failing ip or valid-user: preflight');
-$res = GET '/anyof/file.txt', Origin => $ORIGIN;
-is $res->code, 401, 'RequireAny: GET without credentials: 401';
-actual_ok($res, 'RequireAny: GET without credentials (401)');
-$res = GET '/anyof/file.txt', Origin => $ORIGIN, Authorization => $GOOD_LOGIN;
-is $res->code, 200, 'RequireAny: GET with credentials: 200';
-actual_ok($res, 'RequireAny: GET with credentials (200)');
+get_cors_ok('/anyof/file.txt', 401, 'RequireAny: GET without credentials');
+get_cors_ok('/anyof/file.txt', 200, 'RequireAny: GET with credentials',
+            Authorization => $GOOD_LOGIN);
 
 # --- CORSPreflightAuth Enforce --------------------------------------------
 $res = preflight('/enforce/file.txt', $ORIGIN);
@@ -200,12 +171,9 @@ is_deeply allow_headers_present($res), [],
 $res = preflight('/enforce/file.txt', $ORIGIN, Authorization => $GOOD_LOGIN);
 preflight_ok($res, 'Enforce: preflight with credentials');
 
-$res = GET '/enforce/file.txt', Origin => $ORIGIN;
-is $res->code, 401, 'Enforce: GET without credentials: 401';
-actual_ok($res, 'Enforce: GET without credentials (401)');
-$res = GET '/enforce/file.txt', Origin => $ORIGIN, Authorization => $GOOD_LOGIN;
-is $res->code, 200, 'Enforce: GET with credentials: 200';
-actual_ok($res, 'Enforce: GET with credentials (200)');
+get_cors_ok('/enforce/file.txt', 401, 'Enforce: GET without credentials');
+get_cors_ok('/enforce/file.txt', 200, 'Enforce: GET with credentials',
+            Authorization => $GOOD_LOGIN);
 
 # --- Passthrough behind a login: the handler gets the preflight ----------
 # The default handler answers OPTIONS with 200 and an Allow header.
@@ -217,8 +185,8 @@ is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
     'Passthrough + valid-user: one Access-Control-Allow-Origin';
 is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
     'Passthrough + valid-user: Access-Control-Allow-Credentials: true';
-ok((grep { $_ eq 'put' } tokens_of($res, 'Access-Control-Allow-Methods')),
-   'Passthrough + valid-user: Access-Control-Allow-Methods contains PUT');
+ok token_count($res, 'Access-Control-Allow-Methods', 'PUT'),
+    'Passthrough + valid-user: Access-Control-Allow-Methods contains PUT';
 
 # Only preflights the policy allows skip the login under Passthrough: the
 # handler must not see anonymous requests from origins nobody allowed.

@@ -13,39 +13,14 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 plan tests => 220;
 
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 1);
+reset_user_agent();
 Apache::TestRequest::module('int_htaccess');
-
-sub values_of
-{
-    my ($res, $name) = @_;
-    my @values = $res->headers->header($name);
-    return \@values;
-}
-
-sub tokens_of
-{
-    my ($res, $name) = @_;
-    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
-           map { split /,/ } $res->headers->header($name);
-}
-
-sub vary_origin_count
-{
-    my $res = shift;
-    return scalar grep { $_ eq 'origin' } tokens_of($res, 'Vary');
-}
-
-sub cors_headers_present
-{
-    my $res = shift;
-    return [ sort map { lc } grep { /^access-control-/i }
-             $res->headers->header_field_names ];
-}
 
 # Allowed: status 200, one ACAO = origin, ACAC as expected, Vary: 4 tests.
 sub allowed_ok
@@ -59,7 +34,7 @@ sub allowed_ok
         $credentials ? ['true'] : [],
         "$name: Access-Control-Allow-Credentials "
         . ($credentials ? 'true' : 'absent');
-    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
     return $res;
 }
 
@@ -69,9 +44,7 @@ sub refused_ok
     my ($path, $origin, $name) = @_;
     my $res = GET $path, Origin => $origin;
     is $res->code, 200, "$name: 200";
-    is_deeply cors_headers_present($res), [],
-        "$name: no Access-Control-* header";
-    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    no_cors_ok($res, $name);
     return $res;
 }
 
@@ -83,7 +56,7 @@ sub off_ok
     is $res->code, 200, "$name: 200";
     is_deeply cors_headers_present($res), [],
         "$name: no Access-Control-* header";
-    is vary_origin_count($res), 0, "$name: no Vary: Origin";
+    is vary_count($res, 'Origin'), 0, "$name: no Vary: Origin";
     return $res;
 }
 
@@ -111,13 +84,11 @@ is scalar(@undef_lines), 1,
 # Then more requests, each on a new connection so that several children
 # may serve them: every child logs the message at most once.
 t_start_error_log_watch();
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 0);
+reset_user_agent(keep_alive => 0);
 my @codes = map {
     (GET '/undef/file.txt', Origin => 'https://elsewhere.example.com')->code
 } 1 .. 12;
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 1);
+reset_user_agent();
 is_deeply \@codes, [(200) x 12],
     'undefined @int_elsewhere: twelve more requests served (200)';
 push @undef_lines, grep { /int_elsewhere/ }
@@ -146,21 +117,19 @@ is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Ht'],
 refused_ok('/ht/file.txt', 'https://evil.example.com',
            '.htaccess: disallowed origin');
 
-$res = OPTIONS '/ht/file.txt', Origin => 'https://ht.example.com',
-    'Access-Control-Request-Method' => 'DELETE',
-    'Access-Control-Request-Headers' => 'x-custom';
+$res = send_preflight('/ht/file.txt', 'https://ht.example.com', 'DELETE',
+    'Access-Control-Request-Headers' => 'x-custom');
 is $res->code, 204, '.htaccess: preflight 204';
 is_deeply values_of($res, 'Access-Control-Allow-Origin'),
     ['https://ht.example.com'], '.htaccess: preflight origin';
-ok((grep { $_ eq 'delete' } tokens_of($res, 'Access-Control-Allow-Methods')),
-   '.htaccess: preflight Access-Control-Allow-Methods contains DELETE');
-ok((grep { $_ eq 'x-custom' } tokens_of($res, 'Access-Control-Allow-Headers')),
-   '.htaccess: preflight Access-Control-Allow-Headers contains X-Custom');
+ok token_count($res, 'Access-Control-Allow-Methods', 'DELETE'),
+    '.htaccess: preflight Access-Control-Allow-Methods contains DELETE';
+ok token_count($res, 'Access-Control-Allow-Headers', 'X-Custom'),
+    '.htaccess: preflight Access-Control-Allow-Headers contains X-Custom';
 is $res->header('Access-Control-Max-Age'), '600',
     '.htaccess: preflight Access-Control-Max-Age';
 
-$res = OPTIONS '/ht/file.txt', Origin => 'https://ht.example.com',
-    'Access-Control-Request-Method' => 'PATCH';
+$res = send_preflight('/ht/file.txt', 'https://ht.example.com', 'PATCH');
 is $res->code, 403, '.htaccess: preflight for an unlisted method 403';
 
 # --- <Location> merges after .htaccess ------------------------------------
@@ -184,16 +153,16 @@ is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Parent'],
 refused_ok('/nested/child/file.txt', 'https://parent.example.com',
            'child <Directory>: the parent\'s origin is replaced');
 
-$res = OPTIONS '/nested/child/file.txt', Origin => 'https://child.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/nested/child/file.txt',
+                      'https://child.example.com', 'PUT');
 is $res->code, 204, 'child <Directory>: inherited CORSAllowMethods: 204';
 is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
     'child <Directory>: preflight with inherited credentials';
 
 off_ok('/nested/off/file.txt', 'https://parent.example.com',
        'CORSEnable Off in a child <Directory>');
-$res = OPTIONS '/nested/off/file.txt', Origin => 'https://parent.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/nested/off/file.txt',
+                      'https://parent.example.com', 'PUT');
 is $res->code, 200, 'CORSEnable Off: OPTIONS served by the handler (200)';
 is_deeply cors_headers_present($res), [],
     'CORSEnable Off: preflight without Access-Control-*';
@@ -207,15 +176,15 @@ refused_ok('/nested/htchild/file.txt', 'https://parent.example.com',
            '.htaccess list under a <Directory>: parent origin replaced');
 
 # --- Several CORSAllowOrigin lines in one scope add up --------------------
-for my $origin (qw(https://one.example.com https://two.example.com
-                   https://three.example.com))
+for my $scope (['/multi/file.txt', '<Directory>'],
+               ['/multiht/file.txt', '.htaccess'])
 {
-    allowed_ok('/multi/file.txt', $origin, 0, "<Directory> lines add up: $origin");
-}
-for my $origin (qw(https://one.example.com https://two.example.com
-                   https://three.example.com))
-{
-    allowed_ok('/multiht/file.txt', $origin, 0, ".htaccess lines add up: $origin");
+    my ($path, $where) = @$scope;
+    for my $origin (qw(https://one.example.com https://two.example.com
+                       https://three.example.com))
+    {
+        allowed_ok($path, $origin, 0, "$where lines add up: $origin");
+    }
 }
 refused_ok('/multiht/file.txt', 'https://four.example.com',
            '.htaccess lines add up: an unlisted origin');
@@ -239,11 +208,10 @@ $res = GET '/star/any/file.txt', Origin => 'https://star.example.com';
 is_deeply cors_headers_present($res), [],
     '<Location> "*" replaced the <Directory> list: star.example.com refused';
 
-$res = OPTIONS '/star/any/file.txt', Origin => 'https://evil.example.com',
-    'Access-Control-Request-Method' => 'GET';
+$res = send_preflight('/star/any/file.txt', 'https://evil.example.com', 'GET');
 is $res->code, 403, '<Location> "*" + credentials: preflight refused';
-is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
-    [], '<Location> "*" + credentials: refused preflight, no ACA*';
+is_deeply allow_headers_present($res), [],
+    '<Location> "*" + credentials: refused preflight, no ACA*';
 
 allowed_ok('/star/mixed/file.txt', 'https://friend.example.com', 1,
            '<Location> "* friend" + credentials: the listed origin');
@@ -257,14 +225,13 @@ refused_ok('/starht/file.txt', 'https://evil.example.com',
 
 # --- Later scopes replace inherited method, header and expose lists -------
 # The parent <Directory> allows PUT, X-Parent-Header, exposes X-Parent.
-$res = OPTIONS '/nested/file.txt', Origin => 'https://parent.example.com',
-    'Access-Control-Request-Method' => 'PUT',
-    'Access-Control-Request-Headers' => 'x-parent-header';
+$res = send_preflight('/nested/file.txt', 'https://parent.example.com', 'PUT',
+    'Access-Control-Request-Headers' => 'x-parent-header');
 is $res->code, 204, 'parent lists: PUT with X-Parent-Header: 204';
 is_deeply values_of($res, 'Access-Control-Allow-Headers'), ['X-Parent-Header'],
     'parent lists: Access-Control-Allow-Headers';
-$res = OPTIONS '/nested/file.txt', Origin => 'https://parent.example.com',
-    'Access-Control-Request-Method' => 'DELETE';
+$res = send_preflight('/nested/file.txt',
+                      'https://parent.example.com', 'DELETE');
 is $res->code, 403, 'parent lists: DELETE refused';
 
 for my $case (['/nested/lists/file.txt', 'DELETE', 'X-Child-Header', 'X-Child',
@@ -278,28 +245,24 @@ for my $case (['/nested/lists/file.txt', 'DELETE', 'X-Child-Header', 'X-Child',
     my $origin = 'https://parent.example.com';
     $name = "$name with its own lists";
 
-    $res = OPTIONS $path, Origin => $origin,
-        'Access-Control-Request-Method' => 'PUT';
+    $res = send_preflight($path, $origin, 'PUT');
     is $res->code, 403, "$name: the inherited method PUT is refused";
-    is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
-        [], "$name: refused PUT, no Access-Control-Allow-*";
+    is_deeply allow_headers_present($res), [],
+        "$name: refused PUT, no Access-Control-Allow-*";
 
-    $res = OPTIONS $path, Origin => $origin,
-        'Access-Control-Request-Method' => $method;
+    $res = send_preflight($path, $origin, $method);
     is $res->code, 204, "$name: its method $method: 204";
     is_deeply values_of($res, 'Access-Control-Allow-Methods'), [$method],
         "$name: Access-Control-Allow-Methods is its list";
     is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
         "$name: credentials still inherited";
 
-    $res = OPTIONS $path, Origin => $origin,
-        'Access-Control-Request-Method' => $method,
-        'Access-Control-Request-Headers' => 'x-parent-header';
+    $res = send_preflight($path, $origin, $method,
+        'Access-Control-Request-Headers' => 'x-parent-header');
     is $res->code, 403, "$name: the inherited header X-Parent-Header is refused";
 
-    $res = OPTIONS $path, Origin => $origin,
-        'Access-Control-Request-Method' => $method,
-        'Access-Control-Request-Headers' => lc $header;
+    $res = send_preflight($path, $origin, $method,
+        'Access-Control-Request-Headers' => lc $header);
     is $res->code, 204, "$name: its header $header: 204";
     is_deeply values_of($res, 'Access-Control-Allow-Headers'), [$header],
         "$name: Access-Control-Allow-Headers is its list";
@@ -335,14 +298,13 @@ refused_ok('/files/loc.json?cors-other', 'https://location.example.com',
 off_ok('/files/special.json?cors-off', 'https://files.example.com',
        '<If> with CORSEnable Off');
 
-$res = OPTIONS '/files/special.json', Origin => 'https://files.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/files/special.json',
+                      'https://files.example.com', 'PUT');
 is $res->code, 204, '<Files>: preflight 204';
 is_deeply values_of($res, 'Access-Control-Allow-Origin'),
     ['https://files.example.com'], '<Files>: preflight origin';
-$res = OPTIONS '/files/special.json?cors-off',
-    Origin => 'https://files.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/files/special.json?cors-off',
+                      'https://files.example.com', 'PUT');
 is $res->code, 200, '<If> with CORSEnable Off: OPTIONS served by the handler';
 ok defined $res->header('Allow'),
     '<If> with CORSEnable Off: the handler\'s Allow header';
@@ -357,8 +319,7 @@ for my $case (['/badauth/file.txt', 'CORSPreflightAuth'],
     t_start_error_log_watch();
     $res = GET $path, Origin => 'https://ht.example.com';
     is $res->code, 500, "$directive in .htaccess: GET 500";
-    $res = OPTIONS $path, Origin => 'https://ht.example.com',
-        'Access-Control-Request-Method' => 'PUT';
+    $res = send_preflight($path, 'https://ht.example.com', 'PUT');
     is $res->code, 500, "$directive in .htaccess: preflight 500";
     my @lines = grep { /\Q$directive\E not allowed here/ }
                 t_finish_error_log_watch();
@@ -368,9 +329,8 @@ for my $case (['/badauth/file.txt', 'CORSPreflightAuth'],
 
 $res = allowed_ok('/htflags/file.txt', 'https://ht.example.com', 1,
                   '.htaccess CORSAllowCredentials On');
-$res = OPTIONS '/htflags/file.txt', Origin => 'https://ht.example.com',
-    'Access-Control-Request-Method' => 'PUT',
-    'Access-Control-Request-Private-Network' => 'true';
+$res = send_preflight('/htflags/file.txt', 'https://ht.example.com', 'PUT',
+    'Access-Control-Request-Private-Network' => 'true');
 is $res->code, 200, '.htaccess CORSPreflightStatus 200: preflight 200';
 is $res->content, '', '.htaccess CORSPreflightStatus 200: empty body';
 is_deeply values_of($res, 'Access-Control-Allow-Origin'),
@@ -380,8 +340,7 @@ is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
 is_deeply values_of($res, 'Access-Control-Allow-Private-Network'), ['true'],
     '.htaccess CORSAllowPrivateNetwork On: ACAPN true';
 
-$res = OPTIONS '/htpass/file.txt', Origin => 'https://ht.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/htpass/file.txt', 'https://ht.example.com', 'PUT');
 is $res->code, 200, '.htaccess CORSPreflightPassthrough On: the handler\'s 200';
 ok defined $res->header('Allow'),
     '.htaccess CORSPreflightPassthrough On: the handler\'s Allow header';
@@ -390,8 +349,7 @@ is_deeply values_of($res, 'Access-Control-Allow-Origin'),
     '.htaccess CORSPreflightPassthrough On: Access-Control-Allow-Origin';
 is_deeply values_of($res, 'Access-Control-Allow-Methods'), ['PUT'],
     '.htaccess CORSPreflightPassthrough On: Access-Control-Allow-Methods';
-$res = OPTIONS '/htpass/file.txt', Origin => 'https://evil.example.com',
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/htpass/file.txt', 'https://evil.example.com', 'PUT');
 is $res->code, 200,
     '.htaccess CORSPreflightPassthrough On, refused: the handler\'s 200';
 is_deeply cors_headers_present($res), [],

@@ -10,6 +10,9 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
 use File::Spec ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 my $ORIGIN = 'https://app.example.com';
 my $EVIL   = 'https://evil.example.com';
@@ -18,39 +21,11 @@ my $EVIL   = 'https://evil.example.com';
 # itself, so need_module() does not see them: no skip condition.
 plan tests => 111;
 
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 1);
+reset_user_agent();
 Apache::TestRequest::module('int_proxy');
 
 my $backend_log = File::Spec->catfile(Apache::Test::vars('t_logs'),
                                       'int_backend_access_log');
-
-sub values_of
-{
-    my ($res, $name) = @_;
-    my @values = $res->headers->header($name);
-    return \@values;
-}
-
-sub tokens_of
-{
-    my ($res, $name) = @_;
-    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
-           map { split /,/ } $res->headers->header($name);
-}
-
-sub vary_origin_count
-{
-    my $res = shift;
-    return scalar grep { $_ eq 'origin' } tokens_of($res, 'Vary');
-}
-
-sub cors_headers_present
-{
-    my $res = shift;
-    return [ sort map { lc } grep { /^access-control-/i }
-             $res->headers->header_field_names ];
-}
 
 sub backend_log_lines
 {
@@ -88,7 +63,19 @@ sub replaced_ok
         [qw(access-control-allow-credentials access-control-allow-origin
             access-control-expose-headers)],
         "$name: no other Access-Control-* header";
-    is vary_origin_count($res), 1, "$name: Vary: Origin once";
+    is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
+}
+
+# The handler's own "*", "false" and expose list, untouched: 3 tests.
+sub kept_ok
+{
+    my ($res, $name, $whose, $expose) = @_;
+    is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
+        "$name: $whose Access-Control-Allow-Origin, once";
+    is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
+        "$name: $whose Access-Control-Allow-Credentials, once";
+    is_deeply values_of($res, 'Access-Control-Expose-Headers'), [$expose],
+        "$name: $whose Access-Control-Expose-Headers, once";
 }
 
 my $res;
@@ -107,13 +94,12 @@ $res = GET '/replace/withcors/data.txt', Origin => $EVIL;
 is $res->code, 200, 'Replace, disallowed origin: 200';
 is_deeply cors_headers_present($res), [],
     'Replace, disallowed origin: the backend\'s "*" is gone, no Access-Control-*';
-is vary_origin_count($res), 1, 'Replace, disallowed origin: Vary: Origin once';
+is vary_count($res, 'Origin'), 1,
+    'Replace, disallowed origin: Vary: Origin once';
 
 $res = GET '/replace/withcors/data.txt';
 is $res->code, 200, 'Replace, no Origin: 200';
-is_deeply cors_headers_present($res), [],
-    'Replace, no Origin: no Access-Control-* header';
-is vary_origin_count($res), 1, 'Replace, no Origin: Vary: Origin once';
+no_cors_ok($res, 'Replace, no Origin');
 
 $res = GET '/replace/withcors/data.txt', Origin => 'null';
 is_deeply cors_headers_present($res), [],
@@ -130,17 +116,12 @@ is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
     'Replace: backend 404: exactly one Access-Control-Allow-Origin';
 is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
     'Replace: backend 404: Access-Control-Allow-Credentials: true';
-is vary_origin_count($res), 1, 'Replace: backend 404: Vary: Origin once';
+is vary_count($res, 'Origin'), 1, 'Replace: backend 404: Vary: Origin once';
 
 # --- Keep: the backend's headers untouched --------------------------------
 $res = GET '/keep/withcors/data.txt', Origin => $ORIGIN;
 is $res->code, 200, 'Keep: proxied GET: 200';
-is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
-    'Keep: the backend\'s Access-Control-Allow-Origin, once';
-is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
-    'Keep: the backend\'s Access-Control-Allow-Credentials, once';
-is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Backend'],
-    'Keep: the backend\'s Access-Control-Expose-Headers, once';
+kept_ok($res, 'Keep', "the backend's", 'X-Backend');
 is_deeply values_of($res, 'Access-Control-Allow-Methods'), ['GET, PATCH'],
     'Keep: the backend\'s Access-Control-Allow-Methods';
 is_deeply values_of($res, 'Access-Control-Max-Age'), ['99'],
@@ -170,7 +151,7 @@ $res = GET '/garbage/nph-int_garbage.cgi', Origin => $EVIL;
 is $res->code, 502, 'backend answers garbage, disallowed origin: 502';
 is_deeply cors_headers_present($res), [],
     'backend answers garbage, disallowed origin: no Access-Control-*';
-is vary_origin_count($res), 1,
+is vary_count($res, 'Origin'), 1,
     'backend answers garbage, disallowed origin: Vary: Origin once';
 
 # --- Preflights are answered by mod_cors, never by the backend -----------
@@ -178,38 +159,34 @@ ok wait_for_backend_log(qr{^GET /withcors/data\.txt }),
     'the backend logged the proxied GETs (the log works)';
 my $before = () = backend_log_lines();
 
-$res = OPTIONS '/replace/withcors/data.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/replace/withcors/data.txt', $ORIGIN, 'PUT');
 is $res->code, 204, 'Replace: preflight answered 204';
 is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
     'Replace: preflight: one Access-Control-Allow-Origin';
 is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
     'Replace: preflight: Access-Control-Allow-Credentials: true';
-ok((grep { $_ eq 'put' } tokens_of($res, 'Access-Control-Allow-Methods')),
-   'Replace: preflight: the module\'s Access-Control-Allow-Methods');
+ok token_count($res, 'Access-Control-Allow-Methods', 'PUT'),
+    'Replace: preflight: the module\'s Access-Control-Allow-Methods';
 ok !defined $res->header('Access-Control-Max-Age'),
     'Replace: preflight: no backend Access-Control-Max-Age';
 ok !defined $res->header('X-Backend'),
     'Replace: preflight: no backend header';
 is $res->content, '', 'Replace: preflight: empty body';
 
-$res = OPTIONS '/keep/withcors/data.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/keep/withcors/data.txt', $ORIGIN, 'PUT');
 is $res->code, 204, 'Keep: preflight answered 204';
 is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
     'Keep: preflight: the module\'s Access-Control-Allow-Origin';
 ok !defined $res->header('X-Backend'), 'Keep: preflight: no backend header';
 
-$res = OPTIONS '/replace/withcors/data.txt', Origin => $EVIL,
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/replace/withcors/data.txt', $EVIL, 'PUT');
 is $res->code, 403, 'Replace: refused preflight: 403';
-is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
-    [], 'Replace: refused preflight: no Access-Control-Allow-*';
+is_deeply allow_headers_present($res), [],
+    'Replace: refused preflight: no Access-Control-Allow-*';
 ok !defined $res->header('X-Backend'),
     'Replace: refused preflight: no backend header';
 
-$res = OPTIONS '/replace/withcors/data.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'DELETE';
+$res = send_preflight('/replace/withcors/data.txt', $ORIGIN, 'DELETE');
 is $res->code, 403, 'Replace: preflight for a refused method: 403';
 ok !defined $res->header('X-Backend'),
     'Replace: preflight for a refused method: no backend header';
@@ -239,12 +216,7 @@ is_deeply cors_headers_present($res), [],
 
 $res = GET '/cgikeep/int_acao.cgi', Origin => $ORIGIN;
 is $res->code, 200, 'Keep, CGI: 200';
-is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
-    'Keep, CGI: the CGI\'s Access-Control-Allow-Origin, once';
-is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['false'],
-    'Keep, CGI: the CGI\'s Access-Control-Allow-Credentials, once';
-is_deeply values_of($res, 'Access-Control-Expose-Headers'), ['X-Cgi'],
-    'Keep, CGI: the CGI\'s Access-Control-Expose-Headers, once';
+kept_ok($res, 'Keep, CGI', "the CGI's", 'X-Cgi');
 
 # --- `Header` lines writing Access-Control-* inside the CORS scope --------
 # <VirtualHost int_hdr>: Header set Access-Control-Allow-Origin "*" and
@@ -262,7 +234,8 @@ is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
 is_deeply cors_headers_present($res),
     [qw(access-control-allow-credentials access-control-allow-origin)],
     'Header lines, credentials: no other Access-Control-* header';
-is vary_origin_count($res), 1, 'Header lines, credentials: Vary: Origin once';
+is vary_count($res, 'Origin'), 1,
+    'Header lines, credentials: Vary: Origin once';
 
 $res = GET '/nocred/file.txt', Origin => $ORIGIN;
 is $res->code, 200, 'Header lines, no credentials: 200';
@@ -276,7 +249,8 @@ is_deeply cors_headers_present($res), ['access-control-allow-origin'],
 $res = GET '/cred/file.txt', Origin => $EVIL;
 is_deeply cors_headers_present($res), [],
     'Header lines, disallowed origin: neither "*" nor "false"';
-is vary_origin_count($res), 1, 'Header lines, disallowed origin: Vary: Origin once';
+is vary_count($res, 'Origin'), 1,
+    'Header lines, disallowed origin: Vary: Origin once';
 
 $res = GET '/cred/file.txt';
 is_deeply cors_headers_present($res), [],
@@ -289,27 +263,22 @@ is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
 is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
     'Header lines, 404: the module\'s Access-Control-Allow-Credentials only';
 
-$res = OPTIONS '/cred/file.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'PUT';
-is $res->code, 204, 'Header lines, credentials: preflight 204';
-is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
-    'Header lines, credentials: preflight: one ACAO, the origin';
-is_deeply values_of($res, 'Access-Control-Allow-Credentials'), ['true'],
-    'Header lines, credentials: preflight: one ACAC, true';
+for my $case (['/cred/file.txt', 'credentials', ['true'], 'one ACAC, true'],
+              ['/nocred/file.txt', 'no credentials', [], 'no ACAC'])
+{
+    my ($path, $what, $acac, $acac_name) = @$case;
+    $res = send_preflight($path, $ORIGIN, 'PUT');
+    is $res->code, 204, "Header lines, $what: preflight 204";
+    is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+        "Header lines, $what: preflight: one ACAO, the origin";
+    is_deeply values_of($res, 'Access-Control-Allow-Credentials'), $acac,
+        "Header lines, $what: preflight: $acac_name";
+}
 
-$res = OPTIONS '/nocred/file.txt', Origin => $ORIGIN,
-    'Access-Control-Request-Method' => 'PUT';
-is $res->code, 204, 'Header lines, no credentials: preflight 204';
-is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
-    'Header lines, no credentials: preflight: one ACAO, the origin';
-is_deeply values_of($res, 'Access-Control-Allow-Credentials'), [],
-    'Header lines, no credentials: preflight: no ACAC';
-
-$res = OPTIONS '/cred/file.txt', Origin => $EVIL,
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/cred/file.txt', $EVIL, 'PUT');
 is $res->code, 403, 'Header lines: refused preflight 403';
-is_deeply [ grep { /^access-control-allow-/ } @{cors_headers_present($res)} ],
-    [], 'Header lines: refused preflight, no Access-Control-Allow-*';
+is_deeply allow_headers_present($res), [],
+    'Header lines: refused preflight, no Access-Control-Allow-*';
 
 $res = GET '/keep/file.txt', Origin => $ORIGIN;
 is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],

@@ -7,8 +7,11 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET OPTIONS);
+use Apache::TestRequest qw(GET);
 use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 plan tests => 50;
 
@@ -26,12 +29,7 @@ sub watched
     return ($res, @lines);
 }
 
-sub preflight
-{
-    my ($o, $method, @extra) = @_;
-    return OPTIONS $url, Origin => $o,
-        'Access-Control-Request-Method' => $method, @extra;
-}
+sub preflight { send_preflight($url, @_) }
 
 sub serious { grep { /\[cors:(?:emerg|alert|crit|error|warn)\]/ } @_ }
 
@@ -52,25 +50,23 @@ sub reason_logged_ok
 
 Apache::TestRequest::module('core_debug');
 
-reason_logged_ok('refused preflight, method', 403, 'preflight',
-                 'method-not-allowed', sub { preflight($origin, 'DELETE') });
-reason_logged_ok('refused preflight, origin', 403, 'preflight',
-                 'origin-not-allowed',
-                 sub { preflight('https://evil.example.com', 'PUT') });
-reason_logged_ok('refused preflight, header', 403, 'preflight',
-                 'header-not-allowed',
-                 sub { preflight($origin, 'PUT',
-                                 'Access-Control-Request-Headers' => 'x-other') });
-reason_logged_ok('refused preflight, null origin', 403, 'preflight',
-                 'null-origin-not-allowed', sub { preflight('null', 'PUT') });
-reason_logged_ok('refused preflight, malformed origin', 403, 'preflight',
-                 'malformed-origin',
-                 sub { preflight('http://localhost:3000/path', 'PUT') });
-reason_logged_ok('refused preflight, 65 request headers', 403, 'preflight',
-                 'too-many-request-headers',
-                 sub { preflight($origin, 'PUT',
-                                 'Access-Control-Request-Headers' =>
-                                 join(',', map { "x-custom" } 1 .. 65)) });
+# Refused preflights: what was wrong, the reason logged, and the
+# preflight's origin, method and extra headers.
+for my $case (
+    ['method', 'method-not-allowed', $origin, 'DELETE'],
+    ['origin', 'origin-not-allowed', 'https://evil.example.com', 'PUT'],
+    ['header', 'header-not-allowed', $origin, 'PUT',
+     'Access-Control-Request-Headers' => 'x-other'],
+    ['null origin', 'null-origin-not-allowed', 'null', 'PUT'],
+    ['malformed origin', 'malformed-origin', 'http://localhost:3000/path',
+     'PUT'],
+    ['65 request headers', 'too-many-request-headers', $origin, 'PUT',
+     'Access-Control-Request-Headers' => join(',', ('x-custom') x 65)])
+{
+    my ($what, $reason, @request) = @$case;
+    reason_logged_ok("refused preflight, $what", 403, 'preflight', $reason,
+                     sub { preflight(@request) });
+}
 reason_logged_ok('refused actual request, origin', 200, 'request',
                  'origin-not-allowed',
                  sub { GET $url, Origin => 'https://evil.example.com' });

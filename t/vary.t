@@ -9,25 +9,13 @@ use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsTest;
 
 plan tests => 50;
 
-Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
-                                keep_alive => 1);
-
-# Vary tokens, lower-cased, from every Vary line.
-sub vary_tokens
-{
-    my $res = shift;
-    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
-           map { split /,/ } $res->headers->header('Vary');
-}
-
-sub vary_count
-{
-    my ($res, $token) = @_;
-    return scalar grep { $_ eq lc $token } vary_tokens($res);
-}
+reset_user_agent();
 
 # Origin and Accept-Encoding once each: 2 tests.
 sub vary_ok
@@ -38,44 +26,40 @@ sub vary_ok
         "$name: Vary keeps Accept-Encoding, once";
 }
 
-sub acao
+sub acao { values_of($_[0], 'Access-Control-Allow-Origin') }
+
+# Status, Access-Control-Allow-Origin (the origin once, or none) and
+# vary_ok: 4 tests.
+sub answer_ok
 {
-    my $res = shift;
-    return [ $res->headers->header('Access-Control-Allow-Origin') ];
+    my ($res, $code, $acao, $name) = @_;
+    is $res->code, $code, "$name: $code";
+    is_deeply acao($res), $acao, "$name: " . (@$acao ? 'one ACAO' : 'no ACAO');
+    vary_ok($res, $name);
 }
 
+my $EVIL = 'https://evil.example.com';
 my $res;
 
 # --- Header set Vary "Accept-Encoding" in the CORS scope ------------------
 Apache::TestRequest::module('core_vary');
 my $LOCAL = 'http://localhost:3000';
 
-$res = GET '/core/data.json', Origin => $LOCAL;
-is $res->code, 200, 'Header set Vary, allowed origin: 200';
-is_deeply acao($res), [$LOCAL], 'Header set Vary, allowed origin: one ACAO';
-vary_ok($res, 'Header set Vary, allowed origin');
-
-$res = GET '/core/data.json', Origin => 'https://evil.example.com';
-is $res->code, 200, 'Header set Vary, disallowed origin: 200';
-is_deeply acao($res), [], 'Header set Vary, disallowed origin: no ACAO';
-vary_ok($res, 'Header set Vary, disallowed origin');
+answer_ok(GET('/core/data.json', Origin => $LOCAL), 200, [$LOCAL],
+          'Header set Vary, allowed origin');
+answer_ok(GET('/core/data.json', Origin => $EVIL), 200, [],
+          'Header set Vary, disallowed origin');
 
 $res = GET '/core/data.json';
 is $res->code, 200, 'Header set Vary, no Origin: 200';
 vary_ok($res, 'Header set Vary, no Origin');
 
-$res = OPTIONS '/core/data.json', Origin => $LOCAL,
-    'Access-Control-Request-Method' => 'PUT';
-is $res->code, 204, 'Header set Vary, preflight: 204';
-is_deeply acao($res), [$LOCAL], 'Header set Vary, preflight: one ACAO';
-vary_ok($res, 'Header set Vary, preflight');
+answer_ok(send_preflight('/core/data.json', $LOCAL, 'PUT'), 204, [$LOCAL],
+          'Header set Vary, preflight');
 
 # --- Header always set Vary "accept-encoding, ORIGIN" ---------------------
-$res = GET '/core/items.json', Origin => $LOCAL;
-is $res->code, 200, 'Header always set Vary with ORIGIN, allowed origin: 200';
-is_deeply acao($res), [$LOCAL],
-    'Header always set Vary with ORIGIN, allowed origin: one ACAO';
-vary_ok($res, 'Header always set Vary with ORIGIN, allowed origin');
+answer_ok(GET('/core/items.json', Origin => $LOCAL), 200, [$LOCAL],
+          'Header always set Vary with ORIGIN, allowed origin');
 
 $res = GET '/core/items.json';
 vary_ok($res, 'Header always set Vary with ORIGIN, no Origin');
@@ -85,14 +69,13 @@ is $res->code, 404, 'Header always set Vary with ORIGIN, 404: status';
 is_deeply acao($res), [$LOCAL],
     'Header always set Vary with ORIGIN, 404: one ACAO';
 
-$res = OPTIONS '/core/items.json', Origin => $LOCAL,
-    'Access-Control-Request-Method' => 'PUT';
+$res = send_preflight('/core/items.json', $LOCAL, 'PUT');
 is $res->code, 204, 'Header always set Vary with ORIGIN, preflight: 204';
 vary_ok($res, 'Header always set Vary with ORIGIN, preflight');
 
-$res = OPTIONS '/core/items.json', Origin => $LOCAL,
-    'Access-Control-Request-Method' => 'DELETE';
-is $res->code, 403, 'Header always set Vary with ORIGIN, refused preflight: 403';
+$res = send_preflight('/core/items.json', $LOCAL, 'DELETE');
+is $res->code, 403,
+    'Header always set Vary with ORIGIN, refused preflight: 403';
 vary_ok($res, 'Header always set Vary with ORIGIN, refused preflight');
 
 # --- A CGI printing "Vary: Origin, Accept-Encoding" -----------------------
@@ -105,10 +88,8 @@ is $res->content, "int_vary\n", 'CGI Vary, allowed origin: the CGI ran';
 is_deeply acao($res), [$APP], 'CGI Vary, allowed origin: one ACAO';
 vary_ok($res, 'CGI Vary, allowed origin');
 
-$res = GET '/cgi/int_vary.cgi', Origin => 'https://evil.example.com';
-is $res->code, 200, 'CGI Vary, disallowed origin: 200';
-is_deeply acao($res), [], 'CGI Vary, disallowed origin: no ACAO';
-vary_ok($res, 'CGI Vary, disallowed origin');
+answer_ok(GET('/cgi/int_vary.cgi', Origin => $EVIL), 200, [],
+          'CGI Vary, disallowed origin');
 
 $res = GET '/cgi/int_vary.cgi';
 vary_ok($res, 'CGI Vary, no Origin');
@@ -120,7 +101,7 @@ is $res->content, "backend vary\n", 'backend Vary: the backend answered';
 is_deeply acao($res), [$APP], 'backend Vary, allowed origin: one ACAO';
 vary_ok($res, 'backend Vary, allowed origin');
 
-$res = GET '/replace/vary/data.txt', Origin => 'https://evil.example.com';
+$res = GET '/replace/vary/data.txt', Origin => $EVIL;
 is_deeply acao($res), [], 'backend Vary, disallowed origin: no ACAO';
 vary_ok($res, 'backend Vary, disallowed origin');
 

@@ -429,6 +429,13 @@ static void decide(const decide_case *c, const char *what_extra,
     check_decision(what, c, &d);
 }
 
+/* A PUT preflight from https://myapp.com refused for too many request
+ * headers; the caller picks the policy. */
+static const decide_case too_many = {
+    .preflight = 1, .origin = "https://myapp.com", .method = "PUT",
+    .reason = CORS_DENY_TOO_MANY_HEADERS, .vary = 1
+};
+
 /* n header names "x-0, x-1, ..." */
 static const char *many_names(int n)
 {
@@ -452,13 +459,8 @@ static void test_decisions(void)
     }
 
     /* limits on Access-Control-Request-Headers */
-    memset(&l, 0, sizeof(l));
+    l = too_many;
     l.policy = P_ANY;
-    l.preflight = 1;
-    l.origin = "https://myapp.com";
-    l.method = "PUT";
-    l.reason = CORS_DENY_TOO_MANY_HEADERS;
-    l.vary = 1;
     decide(&l, "65 headers", many_names(65));
     l.reason = CORS_ALLOWED;
     l.ao = "https://myapp.com";
@@ -470,13 +472,8 @@ static void test_decisions(void)
     big = apr_palloc(pool, 4098);
     memset(big, 'x', 4097);
     big[4097] = '\0';
-    memset(&l, 0, sizeof(l));
+    l = too_many;
     l.policy = P_ANY;
-    l.preflight = 1;
-    l.origin = "https://myapp.com";
-    l.method = "PUT";
-    l.reason = CORS_DENY_TOO_MANY_HEADERS;
-    l.vary = 1;
     decide(&l, "a 4097-byte header name", big);
 }
 
@@ -490,13 +487,8 @@ static void test_repeats(void)
     for (i = 1; i < 65; i++) {
         s = apr_pstrcat(pool, s, ", content-type", NULL);
     }
-    memset(&l, 0, sizeof(l));
+    l = too_many;
     l.policy = P_CRED;
-    l.preflight = 1;
-    l.origin = "https://myapp.com";
-    l.method = "PUT";
-    l.reason = CORS_DENY_TOO_MANY_HEADERS;
-    l.vary = 1;
     decide(&l, "65 x content-type", s);
 }
 
@@ -549,22 +541,15 @@ static void test_reason_tokens(void)
 
 int main(void)
 {
-    const char *err;
-
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
-    err = cors_origin_init();
-    if (!unit_is_str(err, NULL, "cors_origin_init")) {
-        return unit_done();
+    unit_apr_init(&pool);
+    if (unit_is_str(cors_origin_init(), NULL, "cors_origin_init")) {
+        setup();
+        if (!setup_failed) {
+            test_reason_tokens();
+            test_decisions();
+            test_repeats();
+            test_varies();
+        }
     }
-    setup();
-    if (!setup_failed) {
-        test_reason_tokens();
-        test_decisions();
-        test_repeats();
-        test_varies();
-    }
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return unit_done();
+    return unit_apr_done(pool);
 }

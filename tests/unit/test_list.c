@@ -18,12 +18,14 @@ static apr_pool_t *pool;
 
 /* ---- cors_is_token ---------------------------------------------------- */
 
+static int is_token(const char *s)
+{
+    return cors_is_token(s, strlen(s));
+}
+
 static void test_token(void)
 {
-    static const struct {
-        const char *s;
-        int want;
-    } cases[] = {
+    static const unit_case cases[] = {
         { "X-Foo", 1 },
         { "GET", 1 },
         { "a", 1 },
@@ -50,13 +52,8 @@ static void test_token(void)
         { "\xc3\xa9", 0 },
         { NULL, 0 }
     };
-    int i;
 
-    for (i = 0; cases[i].s; i++) {
-        unit_is_int(cors_is_token(cases[i].s, strlen(cases[i].s)),
-                    cases[i].want, "token '%s' -> %d", unit_esc(cases[i].s),
-                    cases[i].want);
-    }
+    unit_predicate("token", is_token, cases);
     /* len bounds the value */
     unit_is_int(cors_is_token("X-Foo: bar", 5), 1, "token 'X-Foo' of "
                 "'X-Foo: bar' -> 1");
@@ -279,22 +276,15 @@ static void test_null_warnings(void)
 
 static void test_safelisted(void)
 {
-    static const struct {
-        const char *m;
-        int want;
-    } cases[] = {
+    static const unit_case cases[] = {
         { "GET", 1 }, { "HEAD", 1 }, { "POST", 1 },
         { "get", 0 }, { "Post", 0 }, { "PUT", 0 }, { "DELETE", 0 },
         { "OPTIONS", 0 }, { "PATCH", 0 }, { "GETX", 0 }, { "GE", 0 },
         { "", 0 }, { "GET ", 0 },
         { NULL, 0 }
     };
-    int i;
 
-    for (i = 0; cases[i].m; i++) {
-        unit_is_int(cors_method_is_safelisted(cases[i].m), cases[i].want,
-                    "safelisted '%s' -> %d", cases[i].m, cases[i].want);
-    }
+    unit_predicate("safelisted", cors_method_is_safelisted, cases);
 }
 
 static void test_forbidden(void)
@@ -465,11 +455,21 @@ static const char *names(int count, apr_size_t name_len, const char *sep,
     return s;
 }
 
+/* "x-a," and "x-b" around white space: len bytes in all. */
+static const char *spaced(apr_size_t len)
+{
+    char *s = apr_palloc(pool, len + 1);
+
+    memcpy(s, "x-a,", 4);
+    memset(s + 4, ' ', len - 7);
+    memcpy(s + len - 3, "x-b", 4);
+    return s;
+}
+
 static void test_request_headers(void)
 {
     const rh_case *c;
     const char *v, *bad = NULL;
-    char *w;
     cors_rh_result got;
 
     named = cors_token_list_make(pool, CORS_LIST_ALLOW_HEADERS);
@@ -529,18 +529,10 @@ static void test_request_headers(void)
              apr_pstrcat(pool, v, ", ", names(1, 4096 - 4078 - 1, "", 1),
                          NULL), any, CORS_RH_TOO_LONG, NULL, NULL);
     /* white space counts: the limit is on the value's bytes */
-    w = apr_palloc(pool, 4098);
-    memcpy(w, "x-a,", 4);
-    memset(w + 4, ' ', 4089);
-    memcpy(w + 4093, "x-b", 4);
-    check_rh("4096 bytes, mostly white space", w, any, CORS_RH_OK, NULL,
-             "x-a, x-b");
-    w = apr_palloc(pool, 4099);
-    memcpy(w, "x-a,", 4);
-    memset(w + 4, ' ', 4090);
-    memcpy(w + 4094, "x-b", 4);
-    check_rh("4097 bytes, mostly white space", w, any, CORS_RH_TOO_LONG,
-             NULL, NULL);
+    check_rh("4096 bytes, mostly white space", spaced(4096), any,
+             CORS_RH_OK, NULL, "x-a, x-b");
+    check_rh("4097 bytes, mostly white space", spaced(4097), any,
+             CORS_RH_TOO_LONG, NULL, NULL);
 
     /* *bad is bounded */
     v = apr_pstrcat(pool, names(1, 1000, "", 1), " y", NULL);
@@ -559,8 +551,7 @@ static void test_request_headers(void)
 
 int main(void)
 {
-    apr_initialize();
-    apr_pool_create(&pool, NULL);
+    unit_apr_init(&pool);
     test_token();
     test_lists();
     test_list_refusals();
@@ -568,7 +559,5 @@ int main(void)
     test_safelisted();
     test_forbidden();
     test_request_headers();
-    apr_pool_destroy(pool);
-    apr_terminate();
-    return unit_done();
+    return unit_apr_done(pool);
 }

@@ -8,6 +8,9 @@
  * prints the plan ("1..N") last and returns the exit status: non-zero when
  * any check failed.  Values are printed escaped (\r, \n, \0, \xNN) and cut
  * short, because many inputs here are deliberately hostile.
+ *
+ * unit_apr_init() and unit_apr_done() start and end a test program that
+ * works in an APR pool; unit_predicate() runs a table of string cases.
  */
 #ifndef CORS_UNIT_H
 #define CORS_UNIT_H
@@ -17,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
+
+#include <apr_general.h>
+#include <apr_pools.h>
 
 static int unit_count;
 static int unit_failed;
@@ -193,6 +199,38 @@ static inline int unit_done(void)
     }
     fflush(stdout);
     return unit_failed ? 1 : 0;
+}
+
+/* Initialises APR and creates the program's pool. */
+static inline void unit_apr_init(apr_pool_t **pool)
+{
+    apr_initialize();
+    apr_pool_create(pool, NULL);
+}
+
+/* Frees the pool, ends APR and returns unit_done(). */
+static inline int unit_apr_done(apr_pool_t *pool)
+{
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return unit_done();
+}
+
+/* A string and what a predicate must answer for it. */
+typedef struct {
+    const char *s;
+    int want;
+} unit_case;
+
+/* One check a case, up to the case whose s is NULL: fn(s) must be want.
+ * Each check is named "<what> '<s>' -> <want>". */
+static inline void unit_predicate(const char *what, int (*fn)(const char *),
+                                  const unit_case *cases)
+{
+    for (; cases->s != NULL; cases++) {
+        unit_is_int(fn(cases->s), cases->want, "%s '%s' -> %d", what,
+                    unit_esc(cases->s), cases->want);
+    }
 }
 
 #endif

@@ -1,0 +1,106 @@
+# Helpers shared by the Apache::Test suites in t/*.t.  A test file loads
+# them with
+#
+#   use FindBin;
+#   use lib "$FindBin::Bin/lib";
+#   use CorsTest;
+#
+# which works under t/TEST and under prove alike.  The checkers (*_ok) run
+# Test::More assertions; each says how many.
+package CorsTest;
+
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter qw(import);
+use Apache::TestRequest ();
+use Test::More import => [qw(is is_deeply like)];
+
+our @EXPORT = qw(reset_user_agent values_of tokens_of token_count vary_count
+                 cors_headers_present allow_headers_present send_preflight
+                 preflight_refused_ok no_cors_ok);
+
+# A fresh user agent that does not follow redirects and keeps connections
+# alive; arguments override these (keep_alive => 0 for one connection per
+# request).
+sub reset_user_agent
+{
+    Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
+                                    keep_alive => 1, @_);
+}
+
+# Every value of a header, one per header line, as an array reference.
+sub values_of
+{
+    my ($res, $name) = @_;
+    return [ $res->headers->header($name) ];
+}
+
+# The comma-separated tokens of every line of a header: trimmed, lower
+# case, empty items dropped.
+sub tokens_of
+{
+    my ($res, $name) = @_;
+    return map { lc } grep { length } map { s/^\s+|\s+$//gr }
+           map { split /,/ } $res->headers->header($name);
+}
+
+# How often a token (any case) stands in a header.
+sub token_count
+{
+    my ($res, $name, $token) = @_;
+    return scalar grep { $_ eq lc $token } tokens_of($res, $name);
+}
+
+sub vary_count
+{
+    my ($res, $token) = @_;
+    return token_count($res, 'Vary', $token);
+}
+
+# The names of the Access-Control-* headers, lower case and sorted.
+sub cors_headers_present
+{
+    my $res = shift;
+    return [ sort map { lc } grep { /^access-control-/i }
+             $res->headers->header_field_names ];
+}
+
+# The same for the Access-Control-Allow-* headers only.
+sub allow_headers_present
+{
+    my $res = shift;
+    return [ grep { /^access-control-allow-/ } @{ cors_headers_present($res) } ];
+}
+
+sub send_preflight
+{
+    my ($path, $origin, $method, @headers) = @_;
+    return Apache::TestRequest::OPTIONS($path, Origin => $origin,
+        'Access-Control-Request-Method' => $method, @headers);
+}
+
+# A failed preflight: 403, text/plain, no Access-Control-Allow-*: 3 tests.
+sub preflight_refused_ok
+{
+    my ($res, $what) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is $res->code, 403, "$what: 403";
+    like $res->header('Content-Type') // '', qr{^text/plain\b}i,
+        "$what: text/plain";
+    is_deeply allow_headers_present($res), [],
+        "$what: no Access-Control-Allow-*";
+}
+
+# No Access-Control-* header, Vary: Origin once (CORS on, the origin
+# refused or absent): 2 tests.
+sub no_cors_ok
+{
+    my ($res, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is_deeply cors_headers_present($res), [],
+        "$name: no Access-Control-* header";
+    is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
+}
+
+1;
