@@ -74,7 +74,7 @@ static const char *const normalised_methods[] = {
     "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", NULL
 };
 
-static const char *normalise_method(apr_pool_t *p, const char *m)
+static const char *normalise_method(const char *m)
 {
     int i;
 
@@ -208,7 +208,7 @@ const char *cors_token_list_add(cors_token_list *list, apr_pool_t *p,
                                         ? "method name" : "header name");
             }
             if (list->kind == CORS_LIST_METHODS) {
-                name = normalise_method(p, name);
+                name = normalise_method(name);
             }
             warning = ineffective(p, list->kind, name);
             if (warning) {
