@@ -12,6 +12,10 @@ CORS_PACKAGES=(apache2 apache2-dev libapache2-mod-perl2 libwww-perl
                libpcre2-dev libpsl-dev publicsuffix autoconf automake
                libtool pkg-config make gcc curl rsync)
 
+# What the browser suite (t/browser/*.t) adds: Debian's Chromium and its
+# WebDriver server. Only scripts/test installs them.
+CORS_BROWSER_PACKAGES=(chromium chromium-driver)
+
 # Where scripts/test and tests/apache-test.sh leave logs for later reading.
 CORS_LOGDIR="$CORS_ROOT/test-logs"
 
@@ -56,17 +60,19 @@ cors_apxs()
     command -v apxs || command -v apxs2 || echo /usr/bin/apxs
 }
 
-# Install the missing Debian packages when root; otherwise print the command
-# to run and fail. On a system without dpkg, only warn.
+# cors_ensure_packages [EXTRA_PACKAGE...]
+# Installs the missing Debian packages (CORS_PACKAGES and the extra ones)
+# when root; otherwise prints the command to run and fails. On a system
+# without dpkg, only warns.
 cors_ensure_packages()
 {
-    local missing=() p
+    local missing=() p wanted=("${CORS_PACKAGES[@]}" "$@")
     if ! command -v dpkg-query >/dev/null 2>&1; then
         echo "Not a Debian-based system: make sure the equivalents of these are installed:"
-        echo "  ${CORS_PACKAGES[*]}"
+        echo "  ${wanted[*]}"
         return 0
     fi
-    for p in "${CORS_PACKAGES[@]}"; do
+    for p in "${wanted[@]}"; do
         if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" != installed ]; then
             missing+=("$p")
         fi
@@ -124,19 +130,22 @@ cors_test_user()
     echo "$(id -u corstest) $(id -g corstest)"
 }
 
-# cors_apache_test_run [SRC_DIR [BUILD_DIR]]
-# Runs the Apache::Test suite (t/TEST -verbose) on the tree in SRC_DIR
-# (default: the repository root) with the module built in BUILD_DIR (default:
-# SRC_DIR), writing everything to stdout. As root, or when the tree is not
+# cors_apache_test_run [SRC_DIR [BUILD_DIR [T_TEST_ARG...]]]
+# Runs the Apache::Test suite (t/TEST -verbose, then the T_TEST_ARGs: test
+# files, -defines) on the tree in SRC_DIR (default: the repository root)
+# with the module built in BUILD_DIR (default: SRC_DIR), writing everything
+# to stdout. As root, or when the tree is not
 # writable or the build is out of tree, it runs on a fresh copy of the tree;
 # as root that copy belongs to an unprivileged user, who runs the suite,
 # because Apache::Test refuses to run as root.
 # Returns 0 when every test passed, 1 when a test failed or the suite could
-# not run, 77 when Apache::Test is not installed. The httpd error_log is kept
-# in test-logs/ of the build dir.
+# not run, 77 when Apache::Test is not installed. The server's logs (error_log,
+# and the browser suite's access log and chromedriver log) are kept in
+# CORS_LOGDIR, named after CORS_SUITE (default: apache-test).
 cors_apache_test_run()
 {
     local src=${1:-$CORS_ROOT} build=${2:-${1:-$CORS_ROOT}}
+    shift $(($# < 2 ? $# : 2))
     local apxs work="" rc ids uid gid runner=()
     src=$(cd "$src" && pwd -P) || return 1
     build=$(cd "$build" && pwd -P) || return 1
@@ -203,14 +212,21 @@ cors_apache_test_run()
             t/TEST -clean >/dev/null 2>&1 || true
             perl t/TEST.PL -apxs "$apxs" || exit 1
             if [ -f t/TEST ]; then
-                exec timeout 3600 perl t/TEST -apxs "$apxs" -verbose
-            fi' cors-apache-test "$work" "$apxs" </dev/null 2>&1
+                shift 2
+                exec timeout 3600 perl t/TEST -apxs "$apxs" -verbose "$@"
+            fi' cors-apache-test "$work" "$apxs" "$@" </dev/null 2>&1
     rc=$?
 
+    local suite=${CORS_SUITE:-apache-test} log kept=()
     mkdir -p "$CORS_LOGDIR" 2>/dev/null
-    if [ -f "$work/t/logs/error_log" ] && [ -w "$CORS_LOGDIR" ]; then
-        cp "$work/t/logs/error_log" "$CORS_LOGDIR/apache-test-error_log"
-        echo "(httpd error_log of the test server: $CORS_LOGDIR/apache-test-error_log)"
+    if [ -w "$CORS_LOGDIR" ]; then
+        for log in error_log browser_access_log chromedriver.log; do
+            if [ -f "$work/t/logs/$log" ]; then
+                cp "$work/t/logs/$log" "$CORS_LOGDIR/$suite-${log#"$suite"_}"
+                kept+=("$CORS_LOGDIR/$suite-${log#"$suite"_}")
+            fi
+        done
+        [ ${#kept[@]} -gt 0 ] && echo "(logs of the test server: ${kept[*]})"
     fi
     if [ "$work" != "$src" ]; then
         if [ -n "${CORS_KEEP_TMP:-}" ]; then
