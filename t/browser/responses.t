@@ -12,7 +12,7 @@ use Apache::Test qw(-withtestmore);
 use CorsBrowser;
 
 my $browser = CorsBrowser->for_test;
-plan tests => 23;
+plan tests => 25;
 
 # 8. An exposed header is readable, another one reads as null.
 {
@@ -28,6 +28,8 @@ plan tests => 23;
     is_deeply([grep { !/$safelisted/ } sort keys %{ $seen->{headers} || {} }],
               ['x-request-id'],
               'besides the safelisted headers the script sees only X-Request-Id');
+    is_deeply([CorsBrowser::reached_summary($tag)], ['GET 200'],
+              'exposed headers: one GET reached httpd');
 }
 
 # 9. Error statuses from an allowed origin: status and body readable, no
@@ -66,4 +68,6 @@ readable_error_ok('401', '/auth/echo', 401, qr/<h1>Unauthorized<\/h1>/);
         or diag($seen->{error});
     like($seen->{body} // '', qr/"origin":"null"/,
          'sandboxed frame, null listed: the body is readable');
+    is_deeply([map { "$_->{method} $_->{status} $_->{origin}" } CorsBrowser::reached($tag)],
+              ['GET 200 null'], 'sandboxed frame, null listed: one GET with Origin: null');
 }
