@@ -85,6 +85,9 @@ cors_ensure_packages()
     if ! cors_is_root; then
         echo "Install them first (or run this script as root), then run it again:"
         echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
+        if [ $# -gt 0 ]; then
+            echo "(scripts/test --no-browser runs without: $*)"
+        fi
         return 1
     fi
     # `|| true`: a stale mirror in the sources list must not stop an install
@@ -221,7 +224,7 @@ cors_apache_test_run()
     mkdir -p "$CORS_LOGDIR" 2>/dev/null
     if [ -w "$CORS_LOGDIR" ]; then
         for log in error_log browser_access_log chromedriver.log; do
-            if [ -f "$work/t/logs/$log" ]; then
+            if [ -s "$work/t/logs/$log" ]; then
                 cp "$work/t/logs/$log" "$CORS_LOGDIR/$suite-${log#"$suite"_}"
                 kept+=("$CORS_LOGDIR/$suite-${log#"$suite"_}")
             fi

@@ -12,7 +12,7 @@ use CorsBrowser;
 use MIME::Base64 ();
 
 my $browser = CorsBrowser->for_test;
-plan tests => 21;
+plan tests => 22;
 
 my $PAGE = CorsBrowser::url_of('browser_page', '');
 my $API_PORT = Apache::Test::vars('browser_api_port');
@@ -107,4 +107,8 @@ my $INCLUDE = { credentials => 'include' };
                     $browser->console_wait(qr/blocked by CORS policy/);
     like($message // '', qr/must not be the wildcard '\*'/,
          'CORSBackendHeaders Keep: the console blames the wildcard');
+    is_deeply([sort map { "$_->{port} $_->{method} $_->{status}" }
+               CorsBrowser::reached($tag, 2)],
+              [sort "$API_PORT GET 200", "$BACKEND_PORT GET 200"],
+              'CORSBackendHeaders Keep: the GET reached the backend');
 }

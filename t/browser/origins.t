@@ -10,7 +10,7 @@ use Apache::Test qw(-withtestmore);
 use CorsBrowser;
 
 my $browser = CorsBrowser->for_test;
-plan tests => 22;
+plan tests => 23;
 
 my $PAGE = CorsBrowser::url_of('browser_page', '');
 my $NO_ACAO = "No 'Access-Control-Allow-Origin' header is present";
@@ -57,6 +57,8 @@ my $NO_ACAO = "No 'Access-Control-Allow-Origin' header is present";
         or diag($seen->{error});
     like($seen->{body} // '', qr/"origin":"http:\/\/localhost:\d+"/,
          'localhost page: the API saw the localhost origin');
+    is_deeply([CorsBrowser::reached_summary($tag)], ['GET 200'],
+              'localhost page: one GET reached httpd');
     $browser->open_page('127.0.0.1');
 }
 

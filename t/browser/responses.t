@@ -10,9 +10,10 @@ use lib "$FindBin::Bin/../lib";
 
 use Apache::Test qw(-withtestmore);
 use CorsBrowser;
+use LWP::UserAgent ();
 
 my $browser = CorsBrowser->for_test;
-plan tests => 25;
+plan tests => 27;
 
 # 8. An exposed header is readable, another one reads as null.
 {
@@ -30,6 +31,14 @@ plan tests => 25;
               'besides the safelisted headers the script sees only X-Request-Id');
     is_deeply([CorsBrowser::reached_summary($tag)], ['GET 200'],
               'exposed headers: one GET reached httpd');
+
+    # The hidden header was on the wire: the browser, not the server, hid it.
+    my $raw = LWP::UserAgent->new->get(
+        CorsBrowser::url_of('browser_api', "/api/echo?t=$tag-raw"),
+        Origin => CorsBrowser::url_of('browser_page', ''));
+    is($raw->header('X-Internal'), 'hidden', 'the response carries X-Internal');
+    is($raw->header('Access-Control-Expose-Headers'), 'X-Request-Id',
+       'Access-Control-Expose-Headers lists only X-Request-Id');
 }
 
 # 9. Error statuses from an allowed origin: status and body readable, no

@@ -81,11 +81,14 @@ sub new
         open STDIN, '<', File::Spec->devnull;
         open STDOUT, '>>', $log or POSIX::_exit(127);
         open STDERR, '>&', \*STDOUT;
-        { exec chromedriver(), "--port=$port", '--allowed-ips=127.0.0.1',
-               "--log-path=$log" }
+        # Without --allowed-ips, chromedriver listens on loopback only.
+        { exec chromedriver(), "--port=$port", "--log-path=$log" }
         POSIX::_exit(127);
     }
     $self->{driver_pid} = $pid;
+    # chromedriver runs in a session of its own, out of reach of Ctrl-C:
+    # a signal must end this test through DESTROY, which stops it.
+    $SIG{$_} = sub { exit 128 } for qw(INT TERM HUP);
     $self->{base} = "http://127.0.0.1:$port";
 
     my $deadline = Time::HiRes::time() + 20;
@@ -200,7 +203,7 @@ sub for_test
     my $class = shift;
     if (my $why = unavailable()) {
         die "$why\n" if required();
-        Apache::Test::plan(skip_all => $why);
+        Test::More::plan(skip_all => $why);
         exit 0;
     }
     my $log = File::Spec->catfile(Apache::Test::vars('t_logs'),
@@ -283,8 +286,9 @@ sub blocked_ok
                              : $self->fetch($a{url}, $a{init});
     is($seen->{error}, 'TypeError: Failed to fetch',
        "$name: the script gets a TypeError");
-    my @console = $self->console_wait(qr/blocked by CORS policy/);
-    my ($message) = grep { /blocked by CORS policy/ } @console;
+    my $blocked = qr/\Q'$a{url}'\E.*blocked by CORS policy/s;
+    my @console = $self->console_wait($blocked);
+    my ($message) = grep { $_ =~ $blocked } @console;
     like($message // '', qr/\Q'$a{url}'\E.*\Q$a{console}\E/s,
          "$name: the console says why")
         or diag(join "\n", @console);
@@ -301,7 +305,7 @@ my $serial = 0;
 sub tag
 {
     my $name = shift;
-    return join '-', $name, $$, ++$serial;
+    return join '-', $name, $$, time, ++$serial;
 }
 
 # The requests carrying "t=TAG" that reached the test servers, from
