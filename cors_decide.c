@@ -20,7 +20,8 @@ static const char *const reason_tokens[] = {
     "malformed-request-headers",
     "too-many-request-headers",
     "preflight-refused-by-server",
-    "no-origin"
+    "no-origin",
+    "credentials-not-allowed"
 };
 
 const char *cors_reason_token(cors_reason reason)

@@ -36,8 +36,13 @@ typedef enum {
     CORS_DENY_TOO_MANY_HEADERS,    /* too-many-request-headers */
     CORS_DENY_NOT_ANSWERED,        /* preflight-refused-by-server: access
                                       control or a redirect answered it */
-    CORS_DENY_NO_ORIGIN            /* no-origin */
+    CORS_DENY_NO_ORIGIN,           /* no-origin */
+    CORS_DENY_CREDENTIALS          /* credentials-not-allowed: the request
+                                      carries credentials the policy does
+                                      not allow (browsers refuse it) */
 } cors_reason;
+
+#define CORS_REASON_COUNT (CORS_DENY_CREDENTIALS + 1)
 
 const char *cors_reason_token(cors_reason reason);
 

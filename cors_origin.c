@@ -749,6 +749,115 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
     return e;
 }
 
+/* How a well-formed origin o differs from an EXACT or PATTERN entry e when
+ * it differs in one respect only, as the end of a sentence; NULL otherwise. */
+static const char *near_entry(const cors_entry *e, const cors_origin_parts *o,
+                              apr_pool_t *p)
+{
+    int same_scheme = o->scheme_len == strlen(e->scheme)
+                      && memcmp(o->scheme, e->scheme, o->scheme_len) == 0;
+    int same_port = e->port == CORS_PORT_ANY
+                    || o->port == (e->port == CORS_PORT_DEFAULT ? -1 : e->port);
+    int same_host = host_ends_with(o->host, o->host_len, e->host,
+                                   e->subdomains);
+    apr_size_t n = strlen(e->host);
+
+    if (same_host && same_port && !same_scheme) {
+        return apr_pstrcat(p, "scheme differs from allowed origin ", e->text,
+                           NULL);
+    }
+    if (!same_scheme || (!same_port && !same_host)) {
+        return NULL;
+    }
+    if (same_host) {
+        return apr_pstrcat(p, "port differs from allowed origin ", e->text,
+                           NULL);
+    }
+    if (e->subdomains && o->host_len == n && memcmp(o->host, e->host, n) == 0) {
+        return apr_pstrcat(p, e->text, " matches subdomains only, not the "
+                           "domain itself", NULL);
+    }
+    if (!e->subdomains
+        && ((o->host_len == n + 4 && memcmp(o->host, "www.", 4) == 0
+             && memcmp(o->host + 4, e->host, n) == 0)
+            || (n == o->host_len + 4 && memcmp(e->host, "www.", 4) == 0
+                && memcmp(e->host + 4, o->host, o->host_len) == 0))) {
+        return apr_pstrcat(p, "www. prefix differs from allowed origin ",
+                           e->text, NULL);
+    }
+    return NULL;
+}
+
+static const char *near_in_list(const cors_origin_list *list,
+                                const cors_origin_parts *o,
+                                cors_set_lookup lookup, void *ctx,
+                                apr_pool_t *p)
+{
+    const char *why = NULL;
+    int i;
+
+    for (i = 0; !why && i < list->entries->nelts; i++) {
+        const cors_entry *e = APR_ARRAY_IDX(list->entries, i,
+                                            const cors_entry *);
+
+        if (e->kind == CORS_ENTRY_EXACT || e->kind == CORS_ENTRY_PATTERN) {
+            why = near_entry(e, o, p);
+        }
+        else if (e->kind == CORS_ENTRY_SET && lookup) {
+            const cors_origin_list *set = lookup(ctx, e->set_name);
+
+            /* Sets hold no "@name": one level deep. */
+            why = set ? near_in_list(set, o, NULL, NULL, p) : NULL;
+        }
+    }
+    return why;
+}
+
+const char *cors_origin_near_miss(const cors_origin_list *list,
+                                  const char *origin,
+                                  cors_set_lookup lookup, void *ctx,
+                                  apr_pool_t *p)
+{
+    apr_size_t len = strlen(origin), i;
+    cors_origin_parts parts;
+    const cors_entry *e;
+    const char *slash;
+    char *lower;
+    int malformed;
+
+    if (!list || len > CORS_ORIGIN_MAX) {
+        return NULL;
+    }
+    if (cors_origin_parse(origin, len, &parts)) {
+        return near_in_list(list, &parts, lookup, ctx, p);
+    }
+    /* Malformed as sent: would a browser's spelling of it match? */
+    slash = strstr(origin, "://");
+    slash = slash ? strchr(slash + 3, '/') : NULL;
+    if (slash) {
+        e = cors_origin_match(list, origin, slash - origin, lookup, ctx,
+                              &malformed, NULL);
+        if (e) {
+            return apr_pstrcat(p, "an Origin has no path or trailing slash; "
+                               "without it, it would match allowed origin ",
+                               e->text, NULL);
+        }
+    }
+    lower = apr_pstrmemdup(p, origin, len);
+    for (i = 0; i < len; i++) {
+        lower[i] = apr_tolower(lower[i]);
+    }
+    if (strcmp(lower, origin) != 0) {
+        e = cors_origin_match(list, lower, len, lookup, ctx, &malformed, NULL);
+        if (e) {
+            return apr_pstrcat(p, "letter case differs from allowed origin ",
+                               e->text, ": browsers send origins in lower "
+                               "case", NULL);
+        }
+    }
+    return NULL;
+}
+
 static int host_is_loopback(const char *host, int subdomains)
 {
     apr_size_t n = strlen(host);

@@ -116,6 +116,18 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
                                     int *malformed,
                                     const char **unknown_set);
 
+/*
+ * Why origin, which matched no entry of list, is not allowed, when an entry
+ * comes close: "scheme differs from allowed origin https://myapp.com",
+ * likewise for the port, a www. prefix, letter case or a trailing slash,
+ * and a "*." pattern that matches subdomains only.  Entries of the sets
+ * that list refers to are searched too.  NULL when nothing comes close.
+ */
+const char *cors_origin_near_miss(const cors_origin_list *list,
+                                  const char *origin,
+                                  cors_set_lookup lookup, void *ctx,
+                                  apr_pool_t *p);
+
 /* 1 when the entry can only match loopback hosts (localhost, 127.0.0.1,
  * [::1], *.localhost), which browsers treat as potentially trustworthy. */
 int cors_entry_is_loopback(const cors_entry *e);

@@ -51,51 +51,9 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
-#include "cors_origin.h"
-#include "cors_list.h"
-#include "cors_decide.h"
+#include "mod_cors.h"
 
-APLOG_USE_MODULE(cors);
-
-#define UNSET (-1)
-
-/* In the order of the words each directive takes (see set_choice). */
-enum { CORS_AUTH_SKIP, CORS_AUTH_ENFORCE };
-enum { CORS_BACKEND_REPLACE, CORS_BACKEND_KEEP };
-
-/* A setting and the "file:line" that made it, for messages. */
-typedef struct {
-    int enable;
-    const char *enable_where;
-    cors_origin_list *origins;
-    const char *origins_where;
-    int credentials;
-    const char *credentials_where;
-    cors_token_list *methods;
-    const char *methods_where;
-    cors_token_list *headers;
-    const char *headers_where;
-    cors_token_list *expose;
-    const char *expose_where;
-    const char *max_age;
-    int private_network;
-    int preflight_status;
-    int passthrough;
-    int preflight_auth;
-    int backend_headers;
-    int insecure_origins;
-} cors_dir_conf;
-
-typedef struct {
-    apr_hash_t *sets;           /* name -> cors_origin_list * */
-} cors_server_conf;
-
-/* What mod_cors decided about a preflight, for the hooks and the filter. */
-typedef struct {
-    cors_decision d;
-    const cors_dir_conf *conf;
-    int reached_fixups;         /* 0: something answered it before */
-} cors_note;
+#define UNSET CORS_UNSET
 
 static ap_filter_rec_t *cors_out_filter_handle;
 
@@ -114,6 +72,8 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     c->preflight_auth = UNSET;
     c->backend_headers = UNSET;
     c->insecure_origins = UNSET;
+    c->mode = UNSET;
+    c->debug_headers = UNSET;
     return c;
 }
 
@@ -139,6 +99,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(headers);
     MERGE_WHERE(expose, add->expose);
     MERGE_PTR(expose);
+    MERGE_WHERE(max_age, add->max_age);
     MERGE_PTR(max_age);
     MERGE_INT(private_network);
     MERGE_INT(preflight_status);
@@ -146,6 +107,9 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE_INT(preflight_auth);
     MERGE_INT(backend_headers);
     MERGE_INT(insecure_origins);
+    MERGE_WHERE(mode, add->mode != UNSET);
+    MERGE_INT(mode);
+    MERGE_INT(debug_headers);
     return c;
 }
 
@@ -341,6 +305,7 @@ static const char *set_max_age(cmd_parms *cmd, void *cfg, const char *arg)
                      n, where(cmd));
     }
     c->max_age = apr_itoa(cmd->pool, n);
+    c->max_age_where = where(cmd);
     return NULL;
 }
 
@@ -359,17 +324,23 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
     return NULL;
 }
 
-/* A directive that takes one of two words, stored as 0 or 1. */
+/* A directive that takes one of two words, stored as 0 or 1, and where it
+ * was set when where_field is not 0. */
 typedef struct {
     apr_size_t field;
     const char *words[2];
+    apr_size_t where_field;
 } cors_choice;
 
 static const cors_choice preflight_auth_choice = {
-    APR_OFFSETOF(cors_dir_conf, preflight_auth), { "Skip", "Enforce" }
+    APR_OFFSETOF(cors_dir_conf, preflight_auth), { "Skip", "Enforce" }, 0
 };
 static const cors_choice backend_headers_choice = {
-    APR_OFFSETOF(cors_dir_conf, backend_headers), { "Replace", "Keep" }
+    APR_OFFSETOF(cors_dir_conf, backend_headers), { "Replace", "Keep" }, 0
+};
+static const cors_choice mode_choice = {
+    APR_OFFSETOF(cors_dir_conf, mode), { "Enforce", "ReportOnly" },
+    APR_OFFSETOF(cors_dir_conf, mode_where)
 };
 
 static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
@@ -380,6 +351,10 @@ static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
     for (i = 0; i < 2; i++) {
         if (strcasecmp(arg, choice->words[i]) == 0) {
             *(int *)((char *)cfg + choice->field) = i;
+            if (choice->where_field) {
+                *(const char **)((char *)cfg + choice->where_field) =
+                    where(cmd);
+            }
             return NULL;
         }
     }
@@ -428,6 +403,12 @@ static const command_rec cors_cmds[] = {
                  FIELD(insecure_origins), SVD,
                  "On to allow credentials from http:// origins other than "
                  "loopback"),
+    AP_INIT_TAKE1("CORSMode", set_choice, (void *)&mode_choice, SVDH,
+                  "Enforce, or ReportOnly to log and annotate decisions "
+                  "without changing any response"),
+    AP_INIT_FLAG("CORSDebugHeaders", set_flag, FIELD(debug_headers), SVD,
+                 "On to add a CORS-Debug header with the decision and its "
+                 "reason to CORS responses"),
     {NULL}
 };
 
@@ -764,29 +745,6 @@ static void report_config_errors(request_rec *r, const cors_dir_conf *c,
     }
 }
 
-static void log_decision(request_rec *r, const char *type,
-                         const char *origin, const cors_decision *d)
-{
-    int level = d->reason == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;
-
-    if (APLOGrtrace1(r) || (level == APLOG_DEBUG && APLOGrdebug(r))) {
-        apr_size_t len = strlen(origin);
-
-        ap_log_rerror(APLOG_MARK, level, 0, r,
-                      "CORS0001: %s %s%s on %s from origin '%s'%s: %s%s%s",
-                      type, ap_escape_logitem(r->pool, r->uri),
-                      r->prev ? " (internal redirect)" : "",
-                      r->server->server_hostname,
-                      ap_escape_logitem(r->pool, len > 200
-                          ? apr_pstrmemdup(r->pool, origin, 200) : origin),
-                      len > 200 ? " (truncated)" : "",
-                      cors_reason_token(d->reason),
-                      d->detail ? ": " : "",
-                      d->detail ? ap_escape_logitem(r->pool,
-                          apr_pstrndup(r->pool, d->detail, 64)) : "");
-    }
-}
-
 /* Sets *origin whatever the method; 1 for a preflight. */
 static int is_preflight(request_rec *r, const char **origin,
                         const char **method)
@@ -807,37 +765,214 @@ static int asks_private_network(request_rec *r)
     return v && strcasecmp(v, "true") == 0;
 }
 
-/* Decides a preflight once per request, for the access hook, the fixups
- * hook and CORS_OUT; NULL when r is not a preflight in a CORS scope. */
-static cors_note *preflight_note(request_rec *r)
+/* ------------------------------------------------------------------ */
+/* Decisions and their reasons                                        */
+
+const char *cors_outcome_word(cors_reason outcome)
+{
+    return outcome == CORS_ALLOWED ? "allowed" : "denied";
+}
+
+/* A value from the request, short enough for a sentence. */
+static const char *bounded(apr_pool_t *p, const char *v)
+{
+    return strlen(v) > 64 ? apr_pstrcat(p, apr_pstrndup(p, v, 64), "...",
+                                        NULL)
+                          : v;
+}
+
+static const char *or_default(const char *where)
+{
+    return where ? where : "default";
+}
+
+/* Why the browser will refuse n, in one sentence that names the directive
+ * in force and its file:line; NULL when it will not. */
+static const char *explain(request_rec *r, const cors_dir_conf *c,
+                           const cors_policy *policy, const cors_note *n)
+{
+    apr_pool_t *p = r->pool;
+    const char *detail = n->d.detail ? bounded(p, n->d.detail) : "";
+    const char *near = NULL;
+
+    switch (n->outcome) {
+    case CORS_DENY_ORIGIN:
+        if (!c->origins) {
+            return "CORSAllowOrigin is not set for this URL";
+        }
+        near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
+                                     policy->lookup_ctx, p);
+        return apr_pstrcat(p, "no entry of CORSAllowOrigin (",
+                           c->origins_where, ") matches it",
+                           near ? "; " : "", near, NULL);
+    case CORS_DENY_MALFORMED_ORIGIN:
+        near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
+                                     policy->lookup_ctx, p);
+        return apr_pstrcat(p, "the Origin is not scheme://host[:port] as "
+                           "browsers send it", near ? "; " : "", near, NULL);
+    case CORS_DENY_NULL_ORIGIN:
+        return apr_pstrcat(p, "the origin null (sandboxed frames, file: "
+                           "pages, cross-origin redirects) is not listed in "
+                           "CORSAllowOrigin (",
+                           or_default(c->origins_where), ")", NULL);
+    case CORS_DENY_UNKNOWN_SET:
+        return apr_pstrcat(p, "CORSAllowOrigin @", detail, " (",
+                           c->origins_where, "): this virtual host defines "
+                           "no set '", detail, "'", NULL);
+    case CORS_DENY_METHOD:
+        if (!cors_is_token(n->d.detail, strlen(n->d.detail))) {
+            return apr_pstrcat(p, "'", detail, "' is not a method name",
+                               NULL);
+        }
+        return apr_pstrcat(p, detail, " is not in CORSAllowMethods (",
+                           c->methods ? c->methods->joined
+                                      : "GET, HEAD, POST",
+                           "; ", or_default(c->methods_where), ")", NULL);
+    case CORS_DENY_HEADER:
+        if (!c->headers) {
+            return apr_pstrcat(p, "the request header ", detail, " is not "
+                               "allowed: CORSAllowHeaders is not set", NULL);
+        }
+        return apr_pstrcat(p, "the request header ", detail, " is not in "
+                           "CORSAllowHeaders (", c->headers->joined, "; ",
+                           c->headers_where, ")", NULL);
+    case CORS_DENY_MALFORMED_HEADERS:
+        return "Access-Control-Request-Headers is not a comma-separated "
+               "list of header names";
+    case CORS_DENY_TOO_MANY_HEADERS:
+        return apr_psprintf(p, "Access-Control-Request-Headers names more "
+                            "than %d headers or is longer than %d bytes",
+                            CORS_REQUEST_HEADERS_MAX_NAMES,
+                            CORS_REQUEST_HEADERS_MAX_BYTES);
+    case CORS_DENY_NOT_ANSWERED:
+        return apr_psprintf(p, "the server answered %d before mod_cors "
+                            "could: access control, a login (see "
+                            "CORSPreflightAuth) or a redirect applies to "
+                            "this OPTIONS request", r->status);
+    case CORS_DENY_CREDENTIALS:
+        return apr_pstrcat(p, "the request carries a Cookie, so the page "
+                           "sent credentials, but CORSAllowCredentials is "
+                           "Off (", or_default(c->credentials_where),
+                           "): the browser will not let it read the "
+                           "response", NULL);
+    default:
+        return NULL;
+    }
+}
+
+cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
+                         int preflight, const char *origin,
+                         const char *method, const char *request_headers,
+                         int with_cookie)
+{
+    cors_note *n = apr_pcalloc(r->pool, sizeof(*n));
+    cors_policy policy;
+
+    n->conf = c;
+    n->origin = origin;
+    n->preflight = preflight;
+    make_policy(r, c, &policy);
+    if (preflight) {
+        cors_decide_preflight(&policy, origin, method, request_headers,
+                              asks_private_network(r), r->pool, &n->d);
+    }
+    else {
+        cors_decide_actual(&policy, origin, &n->d);
+    }
+    n->outcome = n->d.reason;
+    /* The response still carries the headers for the origin, so that a
+     * cached copy also serves requests without credentials. */
+    if (!preflight && with_cookie && n->d.reason == CORS_ALLOWED
+        && !n->d.allow_credentials) {
+        n->outcome = CORS_DENY_CREDENTIALS;
+    }
+    n->why = explain(r, c, &policy, n);
+    return n;
+}
+
+/* The decision about r, the request the browser sent (not a subrequest,
+ * not an internal redirect), made once: by the access hook for a
+ * preflight, else by the fixups hook, else by CORS_OUT.  NULL when r has
+ * no Origin or is outside a CORS scope. */
+static cors_note *decide(request_rec *r)
 {
     const cors_dir_conf *c;
-    const char *origin, *method;
-    cors_policy policy;
-    cors_note *note;
+    const char *origin, *method = NULL;
+    cors_note *n;
+    int preflight;
 
-    if (r->main || r->prev || !is_preflight(r, &origin, &method)) {
+    if (r->main || r->prev) {
         return NULL;
     }
-    note = ap_get_module_config(r->request_config, &cors_module);
-    if (note) {
-        return note;
+    n = ap_get_module_config(r->request_config, &cors_module);
+    if (n) {
+        return n;
     }
+    preflight = is_preflight(r, &origin, &method);
     c = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (c->enable != 1) {
+    if (!origin || c->enable != 1) {
         return NULL;
     }
-    note = apr_pcalloc(r->pool, sizeof(*note));
-    note->conf = c;
-    make_policy(r, c, &policy);
-    cors_decide_preflight(&policy, origin, method,
-                          apr_table_get(r->headers_in,
-                                        "Access-Control-Request-Headers"),
-                          asks_private_network(r), r->pool, &note->d);
-    ap_set_module_config(r->request_config, &cors_module, note);
-    log_decision(r, "preflight", origin, &note->d);
-    report_config_errors(r, c, &note->d);
-    return note;
+    n = cors_evaluate(r, c, preflight, origin, method,
+                      preflight ? apr_table_get(r->headers_in,
+                                      "Access-Control-Request-Headers")
+                                : NULL,
+                      !preflight && apr_table_get(r->headers_in, "Cookie"));
+    ap_set_module_config(r->request_config, &cors_module, n);
+    return n;
+}
+
+static void log_decision(request_rec *r, const cors_note *n)
+{
+    int level = n->outcome == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;
+    apr_size_t len;
+
+    if (!APLOGrtrace1(r) && !(level == APLOG_DEBUG && APLOGrdebug(r))) {
+        return;
+    }
+    len = strlen(n->origin);
+    ap_log_rerror(APLOG_MARK, level, 0, r,
+                  "CORS0001: %s %s%s on %s from origin '%s'%s: %s%s%s%s%s%s",
+                  n->preflight ? "preflight" : "actual",
+                  ap_escape_logitem(r->pool, r->uri),
+                  r->prev ? " (internal redirect)" : "",
+                  r->server->server_hostname,
+                  ap_escape_logitem(r->pool, len > 200
+                      ? apr_pstrmemdup(r->pool, n->origin, 200) : n->origin),
+                  len > 200 ? " (truncated)" : "",
+                  cors_outcome_word(n->outcome),
+                  n->outcome != CORS_ALLOWED ? ": " : "",
+                  n->outcome != CORS_ALLOWED
+                      ? cors_reason_token(n->outcome) : "",
+                  n->why ? ": " : "",
+                  n->why ? ap_escape_logitem(r->pool, n->why) : "",
+                  n->conf->mode == CORS_MODE_REPORT_ONLY
+                      ? " (report only)" : "");
+}
+
+/* CORS_REQUEST_TYPE, CORS_DECISION and CORS_REASON, for LogFormat's %e,
+ * mod_rewrite's %{ENV:...} and CGI. */
+static void annotate(request_rec *r, const cors_note *n)
+{
+    apr_table_setn(r->subprocess_env, "CORS_REQUEST_TYPE",
+                   n->preflight ? "preflight" : "actual");
+    apr_table_setn(r->subprocess_env, "CORS_DECISION",
+                   cors_outcome_word(n->outcome));
+    apr_table_setn(r->subprocess_env, "CORS_REASON",
+                   cors_reason_token(n->outcome));
+}
+
+/* Logs, annotates and counts a decision, once. */
+static void record(request_rec *r, cors_note *n)
+{
+    if (n->recorded) {
+        return;
+    }
+    n->recorded = 1;
+    log_decision(r, n);
+    annotate(r, n);
+    report_config_errors(r, n->conf, &n->d);
+    cors_info_count(r, n);
 }
 
 /*
@@ -852,9 +987,11 @@ static cors_note *preflight_note(request_rec *r)
  */
 static int cors_preflight_access(request_rec *r)
 {
-    const cors_note *note = preflight_note(r);
+    const cors_note *note = decide(r);
 
-    if (!note || note->conf->preflight_auth == CORS_AUTH_ENFORCE
+    if (!note || !note->preflight
+        || note->conf->mode == CORS_MODE_REPORT_ONLY
+        || note->conf->preflight_auth == CORS_AUTH_ENFORCE
         || (note->conf->passthrough == 1 && note->d.reason != CORS_ALLOWED)) {
         return DECLINED;
     }
@@ -889,14 +1026,16 @@ static int init_output_filters(request_rec *r)
  */
 static int cors_fixups(request_rec *r)
 {
-    cors_note *note = preflight_note(r);
+    cors_note *note = decide(r);
     int rv;
 
     if (!note) {
         return DECLINED;
     }
     note->reached_fixups = 1;
-    if (note->conf->passthrough == 1) {
+    record(r, note);
+    if (!note->preflight || note->conf->passthrough == 1
+        || note->conf->mode == CORS_MODE_REPORT_ONLY) {
         return DECLINED;
     }
     ap_run_insert_filter(r);
@@ -995,41 +1134,56 @@ static void refuse(cors_decision *d, const cors_policy *policy,
     d->vary_origin = cors_policy_varies(policy);
 }
 
+/* CORS-Debug: the decision and its reason, for trusted clients. */
+static void add_debug_header(request_rec *r, const cors_note *n)
+{
+    apr_table_setn(r->err_headers_out, "CORS-Debug", apr_pstrcat(r->pool,
+                   cors_outcome_word(n->outcome), "; reason=",
+                   cors_reason_token(n->outcome), "; request=",
+                   n->preflight ? "preflight" : "actual",
+                   n->conf->mode == CORS_MODE_REPORT_ONLY
+                       ? "; mode=report-only" : "",
+                   n->why ? "; why=\"" : "",
+                   n->why ? ap_escape_logitem(r->pool, n->why) : "",
+                   n->why ? "\"" : "", NULL));
+}
+
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r, *first = first_request(r);
-    const cors_note *note = ap_get_module_config(first->request_config,
-                                                 &cors_module);
-    const cors_dir_conf *c = f->ctx;
-    const char *origin, *method;
+    cors_note *note = decide(first);
+    const cors_dir_conf *c = note ? note->conf : f->ctx;
     cors_policy policy;
-    cors_decision d;
+    cors_decision none;
 
     ap_remove_output_filter(f);
-    if (note && note->reached_fixups) {
-        apply_decision(r, note->conf, &note->d, 1);
-        return ap_pass_brigade(f->next, bb);
-    }
-    if (note) {
-        c = note->conf;
-    }
-    make_policy(r, c, &policy);
-    if (is_preflight(first, &origin, &method)) {
+    if (note && note->preflight && !note->reached_fixups
+        && c->mode != CORS_MODE_REPORT_ONLY) {
         /* Access control or a redirect answered before the fixups hook
          * could: to the browser this is a failed preflight. */
-        refuse(&d, &policy, CORS_DENY_NOT_ANSWERED);
-        log_decision(r, "preflight", origin, &d);
-        apply_decision(r, c, &d, 1);
+        make_policy(r, c, &policy);
+        refuse(&note->d, &policy, CORS_DENY_NOT_ANSWERED);
+        note->outcome = note->d.reason;
+        note->why = explain(r, c, &policy, note);
     }
-    else if (origin) {
-        cors_decide_actual(&policy, origin, &d);
-        log_decision(r, "request", origin, &d);
-        report_config_errors(r, c, &d);
-        apply_decision(r, c, &d, 0);
+    if (note) {
+        record(r, note);
+        if (r != first) {
+            annotate(r, note);
+        }
     }
-    else {
-        refuse(&d, &policy, CORS_DENY_NO_ORIGIN);
-        apply_decision(r, c, &d, 0);
+    if (c->mode != CORS_MODE_REPORT_ONLY) {
+        if (note) {
+            apply_decision(r, c, &note->d, note->preflight);
+        }
+        else {
+            make_policy(r, c, &policy);
+            refuse(&none, &policy, CORS_DENY_NO_ORIGIN);
+            apply_decision(r, c, &none, 0);
+        }
+    }
+    if (note && c->debug_headers == 1) {
+        add_debug_header(r, note);
     }
     return ap_pass_brigade(f->next, bb);
 }
@@ -1079,6 +1233,7 @@ static void cors_register_hooks(apr_pool_t *p)
                                 APR_HOOK_LAST);
     cors_out_filter_handle = ap_register_output_filter(
         "CORS_OUT", cors_out_filter, NULL, AP_FTYPE_CONTENT_SET);
+    cors_info_register_hooks(p);
 }
 
 module AP_MODULE_DECLARE_DATA cors_module = {

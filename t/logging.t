@@ -67,10 +67,10 @@ for my $case (
     reason_logged_ok("refused preflight, $what", 403, 'preflight', $reason,
                      sub { preflight(@request) });
 }
-reason_logged_ok('refused actual request, origin', 200, 'request',
+reason_logged_ok('refused actual request, origin', 200, 'actual',
                  'origin-not-allowed',
                  sub { GET $url, Origin => 'https://evil.example.com' });
-reason_logged_ok('refused actual request, malformed origin', 200, 'request',
+reason_logged_ok('refused actual request, malformed origin', 200, 'actual',
                  'malformed-origin',
                  sub { GET $url, Origin => 'http://localhost:3000/' });
 

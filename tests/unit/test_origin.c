@@ -1120,6 +1120,78 @@ static void test_loopback(void)
     }
 }
 
+/* ---- near misses ------------------------------------------------------ */
+
+static void test_near_miss(void)
+{
+    static const char *const entries[] = {
+        "https://app.example.com", "http://localhost:3000",
+        "https://www.shop.example.com", "https://*.example.org",
+        "~^https://[a-z]+\\.example\\.dev$", "@team", NULL
+    };
+    static const char *const team[] = { "https://team.example.net", NULL };
+    static const struct {
+        const char *origin;
+        const char *why;    /* NULL: nothing comes close */
+    } cases[] = {
+        { "http://app.example.com",
+          "scheme differs from allowed origin https://app.example.com" },
+        { "https://app.example.com:8443",
+          "port differs from allowed origin https://app.example.com" },
+        { "https://localhost:3000",
+          "scheme differs from allowed origin http://localhost:3000" },
+        { "http://localhost:3001",
+          "port differs from allowed origin http://localhost:3000" },
+        { "https://www.app.example.com",
+          "www. prefix differs from allowed origin https://app.example.com" },
+        { "https://shop.example.com",
+          "www. prefix differs from allowed origin https://www.shop.example.com" },
+        { "https://example.org",
+          "https://*.example.org matches subdomains only, not the domain "
+          "itself" },
+        { "http://a.example.org",
+          "scheme differs from allowed origin https://*.example.org" },
+        { "https://team.example.net:444",
+          "port differs from allowed origin https://team.example.net" },
+        { "https://App.example.com",
+          "letter case differs from allowed origin https://app.example.com: "
+          "browsers send origins in lower case" },
+        { "https://app.example.com/",
+          "an Origin has no path or trailing slash; without it, it would "
+          "match allowed origin https://app.example.com" },
+        { "https://app.example.com/path/",
+          "an Origin has no path or trailing slash; without it, it would "
+          "match allowed origin https://app.example.com" },
+        { "https://evil.example.com", NULL },
+        { "http://www.evil.com", NULL },
+        { "https://app.example.com.evil.com", NULL },
+        { "null", NULL },
+        { "", NULL },
+        { "https://", NULL },
+        { "HTTPS://EVIL.COM/", NULL },
+    };
+    lookup_ctx ctx;
+    cors_origin_list *list;
+    size_t i;
+
+    memset(&ctx, 0, sizeof(ctx));
+    the_ctx = &ctx;
+    ctx.name = "team";
+    ctx.list = make_list(team);
+    list = make_list(entries);
+    if (!ctx.list || !list) {
+        return;
+    }
+    for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        unit_is_str(cors_origin_near_miss(list, cases[i].origin, lookup, &ctx,
+                                          pool),
+                    cases[i].why, "near miss of '%s'",
+                    unit_esc(cases[i].origin));
+    }
+    unit_is_str(cors_origin_near_miss(NULL, "https://a.com", NULL, NULL, pool),
+                NULL, "near miss without a list");
+}
+
 int main(void)
 {
     unit_apr_init(&pool);
@@ -1133,6 +1205,7 @@ int main(void)
         test_match();
         test_sets();
         test_loopback();
+        test_near_miss();
     }
     return unit_apr_done(pool);
 }
