@@ -14,7 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsTest;
 
-plan tests => 92;
+plan tests => 108;
 
 my $APP = 'https://app.example.com';
 my $CONF = qr/diag\.conf:\d+/;
@@ -81,6 +81,20 @@ for my $case (
      qr/: the request carries a Cookie, so the page sent credentials, but CORSAllowCredentials is Off \(default\): the browser will not let it read the response$/],
     ['hostile method', sub { preflight('/data.json', $APP, 'PU"T') },
      'preflight', 'method-not-allowed', qr/: 'PU\\+"T' is not a method name$/],
+    ['unknown set', sub { GET '/otherset/data.json', Origin => $APP },
+     'actual', 'unknown-origin-set',
+     qr/: CORSAllowOrigin \@elsewhere \(\S*$CONF\): this virtual host defines no set 'elsewhere'$/],
+    ['malformed request headers', sub { preflight('/data.json', $APP, 'PUT',
+                               'Access-Control-Request-Headers' => 'content-type, x y') },
+     'preflight', 'malformed-request-headers',
+     qr/: Access-Control-Request-Headers is not a comma-separated list of header names$/],
+    ['too many request headers', sub { preflight('/data.json', $APP, 'PUT',
+                               'Access-Control-Request-Headers' => join(',', ('content-type') x 65)) },
+     'preflight', 'too-many-request-headers',
+     qr/: Access-Control-Request-Headers names more than 64 headers or is longer than 4096 bytes$/],
+    ['refused by access control', sub { preflight('/denied/data.json', $APP, 'PUT') },
+     'preflight', 'preflight-refused-by-server',
+     qr/: the server answered 403 before mod_cors could: access control, a login \(see CORSPreflightAuth\) or a redirect applies to this OPTIONS request$/],
 ) {
     my ($name, $send, $type, $token, $why) = @$case;
     my ($res, @lines) = watched($send);
@@ -101,32 +115,34 @@ for my $case (
 
 # ------------------------------------------------------ 2. annotations
 # The access log shows CORS_REQUEST_TYPE, CORS_DECISION and CORS_REASON.
-sub access_log_tail
+sub access_log_lines
 {
-    my $n = shift;
     my $file = File::Spec->catfile(Apache::Test::vars('t_logs'), 'diag_access_log');
-    for (1 .. 40) {
-        open my $fh, '<', $file or next;
-        my @lines = <$fh>;
-        chomp @lines;
-        return @lines[-$n .. -1] if @lines >= $n;
-        select undef, undef, undef, 0.05;
-    }
-    return ();
+    open my $fh, '<', $file or return ();
+    my @lines = <$fh>;
+    chomp @lines;
+    return @lines;
 }
 my $port = Apache::Test::vars('diag_policy_port');
-my @sent = (
+# One kept-alive connection: each line is written before the next request is read.
+reset_user_agent();
+for my $s (
     [sub { preflight('/data.json', $APP, 'PUT') }, 'OPTIONS /data.json preflight allowed allowed'],
     [sub { preflight('/data.json', $APP, 'PATCH') }, 'OPTIONS /data.json preflight denied method-not-allowed'],
     [sub { GET '/data.json', Origin => $APP }, 'GET /data.json actual allowed allowed'],
     [sub { GET '/data.json', Origin => 'https://evil.example.com' }, 'GET /data.json actual denied origin-not-allowed'],
     [sub { GET '/data.json' }, 'GET /data.json - - -'],
-);
-for my $s (@sent) {
+) {
+    my $before = () = access_log_lines();
     $s->[0]->();
-    # Each line is written after its response: wait for it before the next.
-    my ($last) = access_log_tail(1);
-    is($last, "$port $s->[1]", "access log: $s->[1]");
+    # The line is written after the response: wait for it.
+    my @lines;
+    for (1 .. 100) {
+        @lines = access_log_lines();
+        last if @lines > $before;
+        select undef, undef, undef, 0.02;
+    }
+    is($lines[$before], "$port $s->[1]", "access log: $s->[1]");
 }
 
 # A CGI sees the variables of an actual request.
