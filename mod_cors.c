@@ -860,10 +860,10 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
     }
 }
 
-cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
-                         int preflight, const char *origin,
-                         const char *method, const char *request_headers,
-                         int with_cookie)
+static cors_note *evaluate(request_rec *r, const cors_dir_conf *c,
+                           int preflight, const char *origin,
+                           const char *method, const char *request_headers,
+                           int with_cookie)
 {
     cors_note *n = apr_pcalloc(r->pool, sizeof(*n));
     cors_policy policy;
@@ -886,7 +886,32 @@ cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
         && !n->d.allow_credentials) {
         n->outcome = CORS_DENY_CREDENTIALS;
     }
-    n->why = explain(r, c, &policy, n);
+    return n;
+}
+
+/* n->why, worked out on first use: a refused request from a hostile
+ * client costs no sentence unless someone reads it. */
+static const char *why(request_rec *r, cors_note *n)
+{
+    cors_policy policy;
+
+    if (!n->explained) {
+        make_policy(r, n->conf, &policy);
+        n->why = explain(r, n->conf, &policy, n);
+        n->explained = 1;
+    }
+    return n->why;
+}
+
+cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
+                         int preflight, const char *origin,
+                         const char *method, const char *request_headers,
+                         int with_cookie)
+{
+    cors_note *n = evaluate(r, c, preflight, origin, method, request_headers,
+                            with_cookie);
+
+    why(r, n);
     return n;
 }
 
@@ -913,7 +938,7 @@ static cors_note *decide(request_rec *r)
     if (!origin || c->enable != 1) {
         return NULL;
     }
-    n = cors_evaluate(r, c, preflight, origin, method,
+    n = evaluate(r, c, preflight, origin, method,
                       preflight ? apr_table_get(r->headers_in,
                                       "Access-Control-Request-Headers")
                                 : NULL,
@@ -922,14 +947,16 @@ static cors_note *decide(request_rec *r)
     return n;
 }
 
-static void log_decision(request_rec *r, const cors_note *n)
+static void log_decision(request_rec *r, cors_note *n)
 {
     int level = n->outcome == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;
+    const char *w;
     apr_size_t len;
 
     if (!APLOGrtrace1(r) && !(level == APLOG_DEBUG && APLOGrdebug(r))) {
         return;
     }
+    w = why(r, n);
     len = strlen(n->origin);
     ap_log_rerror(APLOG_MARK, level, 0, r,
                   "CORS0001: %s %s%s on %s from origin '%s'%s: %s%s%s%s%s%s",
@@ -944,8 +971,8 @@ static void log_decision(request_rec *r, const cors_note *n)
                   n->outcome != CORS_ALLOWED ? ": " : "",
                   n->outcome != CORS_ALLOWED
                       ? cors_reason_token(n->outcome) : "",
-                  n->why ? ": " : "",
-                  n->why ? ap_escape_logitem(r->pool, n->why) : "",
+                  w ? ": " : "",
+                  w ? ap_escape_logitem(r->pool, w) : "",
                   n->conf->mode == CORS_MODE_REPORT_ONLY
                       ? " (report only)" : "");
 }
@@ -1135,17 +1162,19 @@ static void refuse(cors_decision *d, const cors_policy *policy,
 }
 
 /* CORS-Debug: the decision and its reason, for trusted clients. */
-static void add_debug_header(request_rec *r, const cors_note *n)
+static void add_debug_header(request_rec *r, cors_note *n)
 {
+    const char *w = why(r, n);
+
     apr_table_setn(r->err_headers_out, "CORS-Debug", apr_pstrcat(r->pool,
                    cors_outcome_word(n->outcome), "; reason=",
                    cors_reason_token(n->outcome), "; request=",
                    n->preflight ? "preflight" : "actual",
                    n->conf->mode == CORS_MODE_REPORT_ONLY
                        ? "; mode=report-only" : "",
-                   n->why ? "; why=\"" : "",
-                   n->why ? ap_escape_logitem(r->pool, n->why) : "",
-                   n->why ? "\"" : "", NULL));
+                   w ? "; why=\"" : "",
+                   w ? ap_escape_logitem(r->pool, w) : "",
+                   w ? "\"" : "", NULL));
 }
 
 static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
@@ -1164,7 +1193,7 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         make_policy(r, c, &policy);
         refuse(&note->d, &policy, CORS_DENY_NOT_ANSWERED);
         note->outcome = note->d.reason;
-        note->why = explain(r, c, &policy, note);
+        note->explained = 0;
     }
     if (note) {
         record(r, note);

@@ -71,6 +71,8 @@ typedef struct {
     /* Why, in one sentence naming the directive and its file:line, for
      * logs, CORS-Debug and cors-info; NULL for a plain "allowed". */
     const char *why;
+    int explained;              /* why is computed (it is, lazily, only
+                                   when a log line or header needs it) */
     int reached_fixups;         /* preflight: the fixups hook saw it */
     int recorded;               /* logged, annotated and counted */
 } cors_note;
