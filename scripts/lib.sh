@@ -10,7 +10,7 @@ CORS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # Debian packages the build, the tests and the demo need.
 CORS_PACKAGES=(apache2 apache2-dev libapache2-mod-perl2 libwww-perl
                libpcre2-dev libpsl-dev publicsuffix autoconf automake
-               libtool pkg-config make gcc curl rsync)
+               libtool pkg-config make gcc curl rsync libcurl4-openssl-dev)
 
 # What the browser suite (t/browser/*.t) adds: Debian's Chromium and its
 # WebDriver server. Only scripts/test installs them.
