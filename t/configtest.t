@@ -11,21 +11,17 @@
 #
 # Runs under t/TEST (as an unprivileged user) or on its own:
 #   MOD_CORS_SO=/path/to/.libs/mod_cors.so perl t/configtest.t
-# httpd is APACHE_TEST_HTTPD, else the one Apache::Test was configured with,
-# else apxs's SBINDIR/TARGET (apxs from APXS, or apxs/apxs2 on the PATH).
+# t/lib/CorsHttpd.pm says which httpd runs.
 
 use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
-use Cwd qw(abs_path getcwd);
-use File::Basename qw(dirname);
-use File::Spec;
+use File::Basename ();
 use File::Temp qw(tempdir);
-use IO::Socket::INET;
-
-my $T_DIR = dirname(abs_path(__FILE__));
-my $TOP_DIR = dirname($T_DIR);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use CorsHttpd;
 
 # The same variable name, left undefined, for the unresolved ${VAR} case.
 my $UNDEF_VAR = 'MOD_CORS_CONFIGTEST_UNDEFINED';
@@ -691,103 +687,9 @@ my @CASES = (
     },
 );
 
-# ---------------------------------------------------------------------------
-# Finding httpd, its modules and the module under test.
-# ---------------------------------------------------------------------------
+require_prerequisites('configtest');
 
-sub find_in_path
-{
-    my $name = shift;
-    for my $d (File::Spec->path, '/usr/sbin', '/usr/local/sbin',
-               '/usr/local/apache2/bin') {
-        my $f = File::Spec->catfile($d, $name);
-        return $f if -f $f && -x _;
-    }
-    return undef;
-}
-
-# Apache::Test's configuration, when t/TEST has written one (run from t/
-# or from the top directory).
-sub apache_test_var
-{
-    my $key = shift;
-    return undef unless -e 'conf/apache_test_config.pm'
-        || -e 't/conf/apache_test_config.pm';
-    my $v = eval { Apache::Test::vars($key) };
-    return $v;
-}
-
-sub apxs_query
-{
-    my ($apxs, $key) = @_;
-    return undef unless $apxs;
-    my $v = qx{"$apxs" -q $key 2>/dev/null};
-    return undef if $?;
-    chomp $v;
-    return length $v ? $v : undef;
-}
-
-my $apxs = $ENV{APXS} || apache_test_var('apxs')
-    || find_in_path('apxs') || find_in_path('apxs2');
-
-my $httpd = $ENV{APACHE_TEST_HTTPD} || apache_test_var('httpd');
-unless ($httpd && -x $httpd) {
-    my ($sbin, $target) = (apxs_query($apxs, 'SBINDIR'),
-                           apxs_query($apxs, 'TARGET'));
-    $httpd = "$sbin/$target" if $sbin && $target;
-}
-
-my $libexec = apxs_query($apxs, 'LIBEXECDIR')
-    || apache_test_var('libexecdir');
-my @moddirs = grep { defined && -d } ($libexec, '/usr/lib/apache2/modules',
-    '/usr/lib64/httpd/modules', '/usr/lib/httpd/modules',
-    '/usr/local/apache2/modules');
-
-my $so = $ENV{MOD_CORS_SO} || "$TOP_DIR/.libs/mod_cors.so";
-
-my @missing;
-push @missing, 'httpd (set APACHE_TEST_HTTPD, or APXS)'
-    unless $httpd && -x $httpd;
-push @missing, "the module ($so; build it, or set MOD_CORS_SO)"
-    unless -f $so;
-if (@missing) {
-    # A refusal test that cannot run must not pass quietly.
-    plan tests => 1;
-    fail("configtest prerequisites: missing " . join(', ', @missing));
-    exit 1;
-}
-$so = abs_path($so);
-
-# Modules compiled into httpd need no LoadModule.
-my %builtin = map { /^\s*(\S+)\.c\s*$/ ? ($1 => 1) : () } qx{"$httpd" -l};
-
-sub module_line
-{
-    my ($sym, $file, $builtin) = @_;
-    return () if grep { $builtin{$_} } @$builtin;
-    for my $d (@moddirs) {
-        return ("LoadModule $sym \"$d/$file\"") if -f "$d/$file";
-    }
-    return ();
-}
-
-my @LOADS = (
-    module_line('mpm_event_module', 'mod_mpm_event.so',
-                [qw(event worker prefork mod_mpm_event mod_mpm_worker
-                    mod_mpm_prefork)]),
-    module_line('unixd_module', 'mod_unixd.so', ['mod_unixd']),
-    module_line('authz_core_module', 'mod_authz_core.so', ['mod_authz_core']),
-);
-
-sub free_port
-{
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-                                  Proto => 'tcp', Listen => 1)
-        or return 8529;
-    my $p = $s->sockport;
-    close $s;
-    return $p;
-}
+my @LOADS = (mpm_line(), module_lines(qw(unixd authz_core)));
 
 # ---------------------------------------------------------------------------
 # Running one case.
@@ -825,31 +727,6 @@ sub slug
     return substr($s, 0, 60);
 }
 
-sub run_httpd
-{
-    my ($conf, $dir) = @_;
-    my ($outf, $errf) = ("$dir/stdout", "$dir/stderr");
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        open STDOUT, '>', $outf or die "$outf: $!";
-        open STDERR, '>', $errf or die "$errf: $!";
-        $ENV{LANG} = $ENV{LC_ALL} = 'C';
-        alarm 60;
-        exec $httpd, '-t', '-f', $conf;
-        die "exec $httpd: $!";
-    }
-    waitpid $pid, 0;
-    my $status = $?;
-    my $slurp = sub {
-        open my $fh, '<', $_[0] or return '';
-        local $/;
-        my $s = <$fh>;
-        return defined $s ? $s : '';
-    };
-    return ($status, $slurp->($outf), $slurp->($errf));
-}
-
 sub where_re
 {
     my ($file, $line) = @_;
@@ -874,7 +751,7 @@ sub run_case
         "Listen 127.0.0.1:$PORT",
         'ServerName 127.0.0.1',
         @LOADS,
-        "LoadModule cors_module \"$so\"",
+        "LoadModule cors_module \"" . cors_so() . '"',
         "DocumentRoot \"$dir/htdocs\"",
     );
     my $conf = "$dir/cors-" . slug($c->{name}) . '.conf';
@@ -896,7 +773,7 @@ sub run_case
     }
     chmod 0644, glob("$dir/*.conf");
 
-    my ($status, $out, $err) = run_httpd($conf, $dir);
+    my ($status, $out, $err) = config_test($conf, $dir);
     my $rc = $status >> 8;
     my $all = $out . $err;
     my $text = $c->{exit} eq 'warn' ? $err : $all;
