@@ -803,6 +803,14 @@ static const char *near_in_list(const cors_origin_list *list,
         if (e->kind == CORS_ENTRY_EXACT || e->kind == CORS_ENTRY_PATTERN) {
             why = near_entry(e, o, p);
         }
+        else if (e->kind == CORS_ENTRY_REGEX
+                 && host_ends_with(o->host, o->host_len, e->regex_host,
+                                   e->regex_host_is_suffix)) {
+            /* Its host passed the literal-host filter: only the
+             * expression itself refused it. */
+            why = apr_pstrcat(p, "the regular expression ", e->text,
+                              " does not match it", NULL);
+        }
         else if (e->kind == CORS_ENTRY_SET && lookup) {
             const cors_origin_list *set = lookup(ctx, e->set_name);
 

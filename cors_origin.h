@@ -120,7 +120,8 @@ const cors_entry *cors_origin_match(const cors_origin_list *list,
  * Why origin, which matched no entry of list, is not allowed, when an entry
  * comes close: "scheme differs from allowed origin https://myapp.com",
  * likewise for the port, a www. prefix, letter case or a trailing slash,
- * and a "*." pattern that matches subdomains only.  Entries of the sets
+ * a "*." pattern that matches subdomains only, and a regular expression
+ * for the origin's host that does not match the origin.  Entries of the sets
  * that list refers to are searched too.  NULL when nothing comes close.
  */
 const char *cors_origin_near_miss(const cors_origin_list *list,

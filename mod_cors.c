@@ -81,35 +81,30 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
 #define MERGE_PTR(f) c->f = add->f ? add->f : base->f
 #define MERGE_WHERE(f, set) \
     c->f##_where = (set) ? add->f##_where : base->f##_where
+/* A value and where it was set travel together. */
+#define MERGE_SETTING(f) MERGE_WHERE(f, add->f != UNSET); MERGE_INT(f)
+#define MERGE_VALUE(f) MERGE_WHERE(f, add->f); MERGE_PTR(f)
 
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const cors_dir_conf *base = basev, *add = addv;
     cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
 
-    MERGE_WHERE(enable, add->enable != UNSET);
-    MERGE_INT(enable);
-    MERGE_WHERE(origins, add->origins);
-    MERGE_PTR(origins);
-    MERGE_WHERE(credentials, add->credentials != UNSET);
-    MERGE_INT(credentials);
-    MERGE_WHERE(methods, add->methods);
-    MERGE_PTR(methods);
-    MERGE_WHERE(headers, add->headers);
-    MERGE_PTR(headers);
-    MERGE_WHERE(expose, add->expose);
-    MERGE_PTR(expose);
-    MERGE_WHERE(max_age, add->max_age);
-    MERGE_PTR(max_age);
-    MERGE_INT(private_network);
-    MERGE_INT(preflight_status);
-    MERGE_INT(passthrough);
-    MERGE_INT(preflight_auth);
-    MERGE_INT(backend_headers);
-    MERGE_INT(insecure_origins);
-    MERGE_WHERE(mode, add->mode != UNSET);
-    MERGE_INT(mode);
-    MERGE_INT(debug_headers);
+    MERGE_SETTING(enable);
+    MERGE_VALUE(origins);
+    MERGE_SETTING(credentials);
+    MERGE_VALUE(methods);
+    MERGE_VALUE(headers);
+    MERGE_VALUE(expose);
+    MERGE_VALUE(max_age);
+    MERGE_SETTING(private_network);
+    MERGE_SETTING(preflight_status);
+    MERGE_SETTING(passthrough);
+    MERGE_SETTING(preflight_auth);
+    MERGE_SETTING(backend_headers);
+    MERGE_SETTING(insecure_origins);
+    MERGE_SETTING(mode);
+    MERGE_SETTING(debug_headers);
     return c;
 }
 
@@ -164,27 +159,32 @@ static void log_warnings(cmd_parms *cmd, apr_array_header_t *warnings)
     }
 }
 
-static const char *set_enable(cmd_parms *cmd, void *cfg, int on)
-{
-    cors_dir_conf *c = cfg;
+/* Where a directive keeps its int value and the file:line that set it. */
+typedef struct {
+    apr_size_t field;
+    apr_size_t where_field;
+} cors_slot;
 
-    c->enable = on;
-    c->enable_where = where(cmd);
-    return NULL;
+#define SLOT(f) { APR_OFFSETOF(cors_dir_conf, f), \
+                  APR_OFFSETOF(cors_dir_conf, f##_where) }
+
+static void set_slot(cmd_parms *cmd, void *cfg, const cors_slot *slot,
+                     int value)
+{
+    *(int *)((char *)cfg + slot->field) = value;
+    *(const char **)((char *)cfg + slot->where_field) = where(cmd);
 }
 
-static const char *set_credentials(cmd_parms *cmd, void *cfg, int on)
-{
-    cors_dir_conf *c = cfg;
-
-    c->credentials = on;
-    c->credentials_where = where(cmd);
-    return NULL;
-}
+static const cors_slot enable_slot = SLOT(enable);
+static const cors_slot credentials_slot = SLOT(credentials);
+static const cors_slot private_network_slot = SLOT(private_network);
+static const cors_slot passthrough_slot = SLOT(passthrough);
+static const cors_slot insecure_origins_slot = SLOT(insecure_origins);
+static const cors_slot debug_headers_slot = SLOT(debug_headers);
 
 static const char *set_flag(cmd_parms *cmd, void *cfg, int on)
 {
-    *(int *)((char *)cfg + (apr_size_t)cmd->info) = on;
+    set_slot(cmd, cfg, cmd->info, on);
     return NULL;
 }
 
@@ -315,6 +315,7 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
     cors_dir_conf *c = cfg;
 
     c->preflight_status = parse_number(arg, 200, 299);
+    c->preflight_status_where = where(cmd);
     if (c->preflight_status < 0) {
         return apr_psprintf(cmd->pool, "CORSPreflightStatus: '%s' is not a "
                             "status from 200 to 299 (browsers accept only a "
@@ -324,23 +325,20 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
     return NULL;
 }
 
-/* A directive that takes one of two words, stored as 0 or 1, and where it
- * was set when where_field is not 0. */
+/* A directive that takes one of two words, stored as 0 or 1. */
 typedef struct {
-    apr_size_t field;
+    cors_slot slot;
     const char *words[2];
-    apr_size_t where_field;
 } cors_choice;
 
 static const cors_choice preflight_auth_choice = {
-    APR_OFFSETOF(cors_dir_conf, preflight_auth), { "Skip", "Enforce" }, 0
+    SLOT(preflight_auth), { "Skip", "Enforce" }
 };
 static const cors_choice backend_headers_choice = {
-    APR_OFFSETOF(cors_dir_conf, backend_headers), { "Replace", "Keep" }, 0
+    SLOT(backend_headers), { "Replace", "Keep" }
 };
 static const cors_choice mode_choice = {
-    APR_OFFSETOF(cors_dir_conf, mode), { "Enforce", "ReportOnly" },
-    APR_OFFSETOF(cors_dir_conf, mode_where)
+    SLOT(mode), { "Enforce", "ReportOnly" }
 };
 
 static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
@@ -350,11 +348,7 @@ static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
 
     for (i = 0; i < 2; i++) {
         if (strcasecmp(arg, choice->words[i]) == 0) {
-            *(int *)((char *)cfg + choice->field) = i;
-            if (choice->where_field) {
-                *(const char **)((char *)cfg + choice->where_field) =
-                    where(cmd);
-            }
+            set_slot(cmd, cfg, &choice->slot, i);
             return NULL;
         }
     }
@@ -363,12 +357,11 @@ static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
                         choice->words[1]);
 }
 
-#define FIELD(f) (void *)APR_OFFSETOF(cors_dir_conf, f)
 #define SVDH (RSRC_CONF | ACCESS_CONF | OR_FILEINFO)
 #define SVD (RSRC_CONF | ACCESS_CONF)
 
 static const command_rec cors_cmds[] = {
-    AP_INIT_FLAG("CORSEnable", set_enable, NULL, SVDH,
+    AP_INIT_FLAG("CORSEnable", set_flag, (void *)&enable_slot, SVDH,
                  "On to apply the CORS policy in this scope"),
     AP_INIT_ITERATE("CORSAllowOrigin", add_origin, NULL, SVDH,
                     "origins that may read responses: scheme://host[:port], "
@@ -376,7 +369,8 @@ static const command_rec cors_cmds[] = {
                     "null"),
     AP_INIT_ITERATE2("CORSOriginSet", add_origin_set, NULL, RSRC_CONF,
                      "a name, then the origins of that set for this server"),
-    AP_INIT_FLAG("CORSAllowCredentials", set_credentials, NULL, SVDH,
+    AP_INIT_FLAG("CORSAllowCredentials", set_flag, (void *)&credentials_slot,
+                 SVDH,
                  "On to let cookies and HTTP authentication cross origins"),
     AP_INIT_ITERATE("CORSAllowMethods", add_method, NULL, SVDH,
                     "methods a preflight may ask for, or *"),
@@ -386,12 +380,12 @@ static const command_rec cors_cmds[] = {
                     "response headers a page may read, or *"),
     AP_INIT_TAKE1("CORSMaxAge", set_max_age, NULL, SVDH,
                   "seconds a browser may cache a preflight answer (0-86400)"),
-    AP_INIT_FLAG("CORSAllowPrivateNetwork", set_flag, FIELD(private_network),
-                 SVDH, "On to answer Private Network Access preflights"),
+    AP_INIT_FLAG("CORSAllowPrivateNetwork", set_flag,
+                 (void *)&private_network_slot, SVDH, "On to answer Private Network Access preflights"),
     AP_INIT_TAKE1("CORSPreflightStatus", set_preflight_status, NULL, SVDH,
                   "status of a successful preflight answer (200-299)"),
-    AP_INIT_FLAG("CORSPreflightPassthrough", set_flag, FIELD(passthrough),
-                 SVDH, "On to let preflights go on to the handler"),
+    AP_INIT_FLAG("CORSPreflightPassthrough", set_flag,
+                 (void *)&passthrough_slot, SVDH, "On to let preflights go on to the handler"),
     AP_INIT_TAKE1("CORSPreflightAuth", set_choice,
                   (void *)&preflight_auth_choice, SVD,
                   "Skip (answer preflights without a login) or Enforce"),
@@ -400,13 +394,14 @@ static const command_rec cors_cmds[] = {
                   "Replace or Keep the handler's own Access-Control-* "
                   "headers"),
     AP_INIT_FLAG("CORSAllowInsecureOrigins", set_flag,
-                 FIELD(insecure_origins), SVD,
+                 (void *)&insecure_origins_slot, SVD,
                  "On to allow credentials from http:// origins other than "
                  "loopback"),
     AP_INIT_TAKE1("CORSMode", set_choice, (void *)&mode_choice, SVDH,
                   "Enforce, or ReportOnly to log and annotate decisions "
                   "without changing any response"),
-    AP_INIT_FLAG("CORSDebugHeaders", set_flag, FIELD(debug_headers), SVD,
+    AP_INIT_FLAG("CORSDebugHeaders", set_flag, (void *)&debug_headers_slot,
+                 SVD,
                  "On to add a CORS-Debug header with the decision and its "
                  "reason to CORS responses"),
     {NULL}
@@ -786,6 +781,23 @@ static const char *or_default(const char *where)
     return where ? where : "default";
 }
 
+/* "allowed: A, B, C, D and 3 more", the first entries of list. */
+static const char *allowed_entries(apr_pool_t *p, const cors_origin_list *list)
+{
+    const apr_array_header_t *all = list->entries;
+    const char *text = "allowed: ";
+    int i, shown = all->nelts > 4 ? 4 : all->nelts;
+
+    for (i = 0; i < shown; i++) {
+        text = apr_pstrcat(p, text, i ? ", " : "",
+                           APR_ARRAY_IDX(all, i, const cors_entry *)->text,
+                           NULL);
+    }
+    return all->nelts > shown
+           ? apr_psprintf(p, "%s and %d more", text, all->nelts - shown)
+           : text;
+}
+
 /* Why the browser will refuse n, in one sentence that names the directive
  * in force and its file:line; NULL when it will not. */
 static const char *explain(request_rec *r, const cors_dir_conf *c,
@@ -803,8 +815,9 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
         near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
                                      policy->lookup_ctx, p);
         return apr_pstrcat(p, "no entry of CORSAllowOrigin (",
-                           c->origins_where, ") matches it",
-                           near ? "; " : "", near, NULL);
+                           c->origins_where, ") matches it; ",
+                           near ? near : allowed_entries(p, c->origins),
+                           NULL);
     case CORS_DENY_MALFORMED_ORIGIN:
         near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
                                      policy->lookup_ctx, p);
@@ -915,6 +928,18 @@ cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
     return n;
 }
 
+/* CORS_REQUEST_TYPE, CORS_DECISION and CORS_REASON, for LogFormat's %e,
+ * mod_rewrite's %{ENV:...} and CGI. */
+static void annotate(request_rec *r, const cors_note *n)
+{
+    apr_table_setn(r->subprocess_env, "CORS_REQUEST_TYPE",
+                   n->preflight ? "preflight" : "actual");
+    apr_table_setn(r->subprocess_env, "CORS_DECISION",
+                   cors_outcome_word(n->outcome));
+    apr_table_setn(r->subprocess_env, "CORS_REASON",
+                   cors_reason_token(n->outcome));
+}
+
 /* The decision about r, the request the browser sent (not a subrequest,
  * not an internal redirect), made once: by the access hook for a
  * preflight, else by the fixups hook, else by CORS_OUT.  NULL when r has
@@ -944,6 +969,7 @@ static cors_note *decide(request_rec *r)
                                 : NULL,
                       !preflight && apr_table_get(r->headers_in, "Cookie"));
     ap_set_module_config(r->request_config, &cors_module, n);
+    annotate(r, n);
     return n;
 }
 
@@ -977,18 +1003,6 @@ static void log_decision(request_rec *r, cors_note *n)
                       ? " (report only)" : "");
 }
 
-/* CORS_REQUEST_TYPE, CORS_DECISION and CORS_REASON, for LogFormat's %e,
- * mod_rewrite's %{ENV:...} and CGI. */
-static void annotate(request_rec *r, const cors_note *n)
-{
-    apr_table_setn(r->subprocess_env, "CORS_REQUEST_TYPE",
-                   n->preflight ? "preflight" : "actual");
-    apr_table_setn(r->subprocess_env, "CORS_DECISION",
-                   cors_outcome_word(n->outcome));
-    apr_table_setn(r->subprocess_env, "CORS_REASON",
-                   cors_reason_token(n->outcome));
-}
-
 /* Logs, annotates and counts a decision, once. */
 static void record(request_rec *r, cors_note *n)
 {
@@ -1000,6 +1014,15 @@ static void record(request_rec *r, cors_note *n)
     annotate(r, n);
     report_config_errors(r, n->conf, &n->d);
     cors_info_count(r, n);
+}
+
+/* Decides as soon as the per-directory configuration is complete, while
+ * the method is still the one the browser sent: an ErrorDocument for an
+ * access-control refusal turns the request into a GET. */
+static int cors_header_parser(request_rec *r)
+{
+    decide(r);
+    return DECLINED;
 }
 
 /*
@@ -1249,6 +1272,7 @@ static void cors_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(cors_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(cors_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(cors_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_header_parser(cors_header_parser, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_access_ex(cors_preflight_access, after_authz, NULL,
                             APR_HOOK_LAST, AP_AUTH_INTERNAL_PER_CONF);
     ap_hook_fixups(cors_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);

@@ -45,14 +45,21 @@ typedef struct {
     const char *max_age;
     const char *max_age_where;
     int private_network;
+    const char *private_network_where;
     int preflight_status;
+    const char *preflight_status_where;
     int passthrough;
-    int preflight_auth;
-    int backend_headers;
+    const char *passthrough_where;
+    int preflight_auth;         /* CORS_AUTH_* */
+    const char *preflight_auth_where;
+    int backend_headers;        /* CORS_BACKEND_* */
+    const char *backend_headers_where;
     int insecure_origins;
+    const char *insecure_origins_where;
     int mode;                   /* CORS_MODE_* */
     const char *mode_where;
     int debug_headers;
+    const char *debug_headers_where;
 } cors_dir_conf;
 
 typedef struct {

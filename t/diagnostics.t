@@ -14,7 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsTest;
 
-plan tests => 108;
+plan tests => 116;
 
 my $APP = 'https://app.example.com';
 my $CONF = qr/diag\.conf:\d+/;
@@ -56,7 +56,7 @@ for my $case (
      qr/; scheme differs from allowed origin https:\/\/team\.example\.net$/],
     ['nothing close', sub { GET '/data.json', Origin => 'https://evil.example.com' },
      'actual', 'origin-not-allowed',
-     qr/: no entry of CORSAllowOrigin \(\S*$CONF\) matches it$/],
+     qr/: no entry of CORSAllowOrigin \(\S*$CONF\) matches it; allowed: https:\/\/app\.example\.com, https:\/\/\*\.example\.org, \@team, http:\/\/localhost:3000$/],
     ['letter case', sub { GET '/data.json', Origin => 'https://APP.example.com' },
      'actual', 'malformed-origin',
      qr/: the Origin is not scheme:\/\/host\[:port\] as browsers send it; letter case differs from allowed origin https:\/\/app\.example\.com: browsers send origins in lower case$/],
@@ -68,7 +68,7 @@ for my $case (
      qr/: the origin null \(sandboxed frames, file: pages, cross-origin redirects\) is not listed in CORSAllowOrigin \(\S*$CONF\)$/],
     ['no origin allowed', sub { GET '/noorigin/data.json', Origin => $APP },
      'actual', 'origin-not-allowed',
-     qr/: no entry of CORSAllowOrigin \(\S*$CONF\) matches it$/],
+     qr/: no entry of CORSAllowOrigin \(\S*$CONF\) matches it; allowed: \@team$/],
     ['method', sub { preflight('/data.json', $APP, 'DELETE') },
      'preflight', 'method-not-allowed',
      qr/: DELETE is not in CORSAllowMethods \(GET, POST, PUT; \S*$CONF\)$/],
@@ -105,6 +105,21 @@ for my $case (
     like($line, qr/CORS0001: \Q$type\E \/\S* on \S+ from origin '[^']*': denied: \Q$token\E: /,
          "$name: $type, denied, $token");
     like($line, $why, "$name: says why");
+}
+
+# A preflight refused by access control and served by an ErrorDocument
+# page (which httpd fetches with GET) is still a refused preflight.
+{
+    my ($res, @lines) = watched(sub { preflight('/errdoc/data.json', $APP, 'PUT') });
+    is($res->code, 403, 'ErrorDocument for a refused preflight: 403');
+    is($res->header('Access-Control-Allow-Origin'), undef,
+       'ErrorDocument for a refused preflight: no ACAO');
+    like($res->header('CORS-Debug') // '',
+         qr/^denied; reason=preflight-refused-by-server; request=preflight; why="the server answered 403 /,
+         'ErrorDocument for a refused preflight: CORS-Debug');
+    is(scalar @lines, 1, 'ErrorDocument for a refused preflight: one CORS0001 line');
+    like($lines[0] // '', qr/CORS0001: preflight \/env \(internal redirect\) on \S+ from origin '\Q$APP\E': denied: preflight-refused-by-server: /,
+         'ErrorDocument for a refused preflight: logged as a refused preflight');
 }
 
 # An allowed request logs "allowed" at trace1 and nothing at debug.
@@ -160,6 +175,13 @@ is(GET('/rewrite/data.json', Origin => 'https://evil.example.com')->code, 403,
    'rewrite: RewriteCond %{ENV:CORS_DECISION} =denied turns a denied origin away');
 is(GET('/rewrite/data.json')->code, 200, 'rewrite: no Origin, no CORS_DECISION');
 
+# Set before access control: Require expr reads it.
+is(GET('/requireexpr/data.json', Origin => $APP)->code, 200,
+   'Require expr: allowed origin passes');
+is(GET('/requireexpr/data.json', Origin => 'https://evil.example.com')->code, 403,
+   'Require expr %{ENV:CORS_DECISION}: a denied origin is refused');
+is(GET('/requireexpr/data.json')->code, 200, 'Require expr: no Origin passes');
+
 # ------------------------------------------------------ 4. debug headers
 {
     my $res = GET '/data.json', Origin => $APP;
@@ -184,7 +206,7 @@ is(GET('/rewrite/data.json')->code, 200, 'rewrite: no Origin, no CORS_DECISION')
     # Inside <If "-R ...">: only for the trusted network.
     Apache::TestRequest::module('diag_trusted');
     like(GET('/data.json', Origin => 'https://evil.example.com')->header('CORS-Debug') // '',
-         qr/^denied; reason=origin-not-allowed; request=actual; why="no entry of CORSAllowOrigin \(\S+diag\.conf:\d+\) matches it"$/,
+         qr/^denied; reason=origin-not-allowed; request=actual; why="no entry of CORSAllowOrigin \(\S+diag\.conf:\d+\) matches it; allowed: https:\/\/app\.example\.com"$/,
          '<If -R 127.0.0.0/8>: CORS-Debug for a loopback client');
     Apache::TestRequest::module('diag_untrusted');
     is(GET('/data.json', Origin => 'https://evil.example.com')->header('CORS-Debug'), undef,

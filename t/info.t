@@ -173,7 +173,8 @@ is_deeply explained(url => '/info/api/users',
         [ 'preflight: no: a simple request',
           'actual decision: denied',
           'actual reason: origin-not-allowed',
-          "actual why: no entry of CORSAllowOrigin ($origin) matches it",
+          "actual why: no entry of CORSAllowOrigin ($origin) matches it; "
+          . 'allowed: https://app.example.com, @info_team',
           'actual header: Vary: Origin',
           'verdict: denied (origin-not-allowed)' ],
         'origin-not-allowed, simple GET: no preflight, no ACAO';

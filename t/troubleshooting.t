@@ -101,7 +101,7 @@ my %CHECKS = (
             # second is the guide's example line.
             is_deeply [decisions($s)], [
                 "debug CORS0001: $from '$EVIL': denied: origin-not-allowed: "
-                . $no_entry,
+                . "$no_entry; allowed: $APP",
                 "debug CORS0001: $from 'http://app.example.com': denied: "
                 . "origin-not-allowed: $no_entry; scheme differs from "
                 . "allowed origin $APP",
@@ -142,7 +142,7 @@ my %CHECKS = (
             is_deeply values_of($res, 'CORS-Debug'),
                 ["denied; reason=origin-not-allowed; request=actual; "
                  . "why=\"no entry of CORSAllowOrigin ($s->{conf}:$ao) "
-                 . "matches it\""],
+                 . "matches it; allowed: $APP\""],
                 'refused origin: CORS-Debug says why';
             $res = preflight($s, '/api/data.json', $APP, 'DELETE');
             is $res->code, 403, 'refused preflight: 403';
@@ -362,7 +362,7 @@ my %CHECKS = (
                 . 'allowed (report only)',
                 "debug CORS0001: actual /api/data.json $from '$EVIL': "
                 . 'denied: origin-not-allowed: no entry of CORSAllowOrigin '
-                . "($s->{conf}:$ao) matches it (report only)",
+                . "($s->{conf}:$ao) matches it; allowed: $APP (report only)",
             ], 'each request logged, marked (report only)';
             is_deeply [decisions($base)], [], 'the baseline logs no decision';
         },

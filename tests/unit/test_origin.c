@@ -1162,6 +1162,10 @@ static void test_near_miss(void)
         { "https://app.example.com/path/",
           "an Origin has no path or trailing slash; without it, it would "
           "match allowed origin https://app.example.com" },
+        { "https://a1.example.dev",
+          "the regular expression ~^https://[a-z]+\\.example\\.dev$ does not "
+          "match it" },
+        { "https://a.example.dev.evil.com", NULL },
         { "https://evil.example.com", NULL },
         { "http://www.evil.com", NULL },
         { "https://app.example.com.evil.com", NULL },
