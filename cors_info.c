@@ -21,10 +21,16 @@
  * answer to it and to the actual request (decision, reason, the sentence
  * that explains it, the response headers) and which directive, at which
  * file:line, set each part of the policy.  The URL is looked up in the
- * virtual host serving the page, like a subrequest; nothing is counted or
- * logged.  The page is HTML; ?format=text gives the same as "name: value"
- * lines.  Like server-info it shows configuration, so it does nothing unless
- * an administrator sets the handler, who should restrict it.
+ * virtual host serving the page as a subrequest, with the actual request's
+ * method and, for a preflight, with OPTIONS: access rules see the client of
+ * this page (its address) without its credentials, as they see a browser's
+ * preflight, and a 403, or a 401 under CORSPreflightAuth Enforce, is a
+ * preflight the server refuses before mod_cors can answer it.  mod_cors
+ * counts and logs nothing for the lookups; other modules' access checks
+ * may log as for any subrequest.  The page is HTML; ?format=text gives the
+ * same as "name: value" lines, every value with its control characters
+ * escaped.  Like server-info it shows configuration, so it does nothing
+ * unless an administrator sets the handler, who should restrict it.
  *
  * The counters are one anonymous shared memory segment, created in
  * post_config before the MPM forks its children, so every process and
@@ -665,19 +671,49 @@ static const char *check_query(info_page *page, const info_query *q)
 
 /* ---- output: HTML, or "name: value" lines ---- */
 
+/* s with each control character as \xNN: a value from the query string,
+ * a decoded path or a configuration file can neither start a line of its
+ * own in the text format nor hide in the page. */
+static const char *visible(apr_pool_t *p, const char *s)
+{
+    apr_size_t n = 0;
+    const char *c;
+    char *out, *o;
+
+    for (c = s; *c; c++) {
+        n += apr_iscntrl(*c) ? 1 : 0;
+    }
+    if (!n) {
+        return s;
+    }
+    out = o = apr_palloc(p, strlen(s) + 3 * n + 1);
+    for (c = s; *c; c++) {
+        if (apr_iscntrl(*c)) {
+            apr_snprintf(o, 5, "\\x%02x", (unsigned char)*c);
+            o += 4;
+        }
+        else {
+            *o++ = *c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* name for the text format, title for HTML. */
 static void put_section(info_page *page, const char *name, const char *title)
 {
     request_rec *r = page->r;
 
     if (!page->html) {
-        ap_rprintf(r, "\n[%s]\n", name);
+        ap_rprintf(r, "\n[%s]\n", visible(r->pool, name));
         return;
     }
     if (page->table_open) {
         ap_rputs("</table>\n", r);
     }
-    ap_rprintf(r, "<h2>%s</h2>\n<table>\n", ap_escape_html(r->pool, title));
+    ap_rprintf(r, "<h2>%s</h2>\n<table>\n",
+               ap_escape_html(r->pool, visible(r->pool, title)));
     page->table_open = 1;
 }
 
@@ -685,6 +721,8 @@ static void put_field(info_page *page, const char *name, const char *value)
 {
     request_rec *r = page->r;
 
+    name = visible(r->pool, name);
+    value = visible(r->pool, value);
     if (!page->html) {
         ap_rprintf(r, "%s: %s\n", name, value);
         return;
@@ -745,6 +783,26 @@ static void put_policy(info_page *page, const cors_dir_conf *c)
                   : "none", c->expose_where);
     put_directive(page, "CORSMaxAge", c->max_age ? c->max_age : "not sent",
                   c->max_age_where);
+    put_directive(page, "CORSPreflightStatus",
+                  apr_itoa(p, c->preflight_status == CORS_UNSET
+                              ? HTTP_NO_CONTENT : c->preflight_status),
+                  c->preflight_status_where);
+    put_directive(page, "CORSPreflightPassthrough",
+                  on_off(c->passthrough, "Off"), c->passthrough_where);
+    put_directive(page, "CORSPreflightAuth", c->preflight_auth
+                  == CORS_AUTH_ENFORCE ? "Enforce" : "Skip",
+                  c->preflight_auth_where);
+    put_directive(page, "CORSBackendHeaders", c->backend_headers
+                  == CORS_BACKEND_KEEP ? "Keep" : "Replace",
+                  c->backend_headers_where);
+    put_directive(page, "CORSAllowPrivateNetwork",
+                  on_off(c->private_network, "Off"),
+                  c->private_network_where);
+    put_directive(page, "CORSAllowInsecureOrigins",
+                  on_off(c->insecure_origins, "Off"),
+                  c->insecure_origins_where);
+    put_directive(page, "CORSDebugHeaders", on_off(c->debug_headers, "Off"),
+                  c->debug_headers_where);
     put_directive(page, "CORSMode", c->mode == CORS_MODE_REPORT_ONLY
                   ? "ReportOnly" : "Enforce", c->mode_where);
 }
@@ -803,26 +861,53 @@ static void put_headers(info_page *page, const char *prefix,
     }
 }
 
-static const char *preflight_status(apr_pool_t *p, const cors_note *n)
+/* The status of the preflight answer.  refused is the status the server
+ * answers before mod_cors can, or 0; lookup_status is the OPTIONS
+ * lookup's. */
+static const char *preflight_status(apr_pool_t *p, const cors_note *n,
+                                    int refused, int lookup_status)
 {
     const cors_dir_conf *c = n->conf;
+    int login = lookup_status == HTTP_UNAUTHORIZED;
+    const char *status;
 
+    if (refused) {
+        return apr_itoa(p, refused);
+    }
+    /* The cases where mod_cors lets authentication run. */
     if (c->mode == CORS_MODE_REPORT_ONLY) {
-        return "the handler's (CORSMode ReportOnly: mod_cors answers "
-               "nothing)";
+        return login ? "401 (CORSMode ReportOnly: mod_cors answers nothing "
+                       "and lets authentication run)"
+                     : "the handler's (CORSMode ReportOnly: mod_cors "
+                       "answers nothing)";
     }
     if (c->passthrough == 1) {
-        return "the handler's (CORSPreflightPassthrough On)";
+        if (login && n->d.reason != CORS_ALLOWED) {
+            return "401 (CORSPreflightPassthrough On: only an allowed "
+                   "preflight goes on without a login)";
+        }
+        status = "the handler's (CORSPreflightPassthrough On)";
     }
-    if (n->d.reason != CORS_ALLOWED) {
-        return "403";
+    else if (n->d.reason != CORS_ALLOWED) {
+        status = "403";
     }
-    return apr_itoa(p, c->preflight_status == CORS_UNSET
-                       ? HTTP_NO_CONTENT : c->preflight_status);
+    else {
+        status = apr_itoa(p, c->preflight_status == CORS_UNSET
+                             ? HTTP_NO_CONTENT : c->preflight_status);
+    }
+    if (!login) {
+        return status;
+    }
+    return apr_pstrcat(p, status, "; this URL needs a login, but under "
+                       "CORSPreflightAuth Skip (", c->preflight_auth_where
+                       ? c->preflight_auth_where : "default", ") the "
+                       "preflight goes on without one", NULL);
 }
 
-/* One evaluated request: 4 lines and the headers. */
-static void put_note(info_page *page, const char *prefix, const cors_note *n)
+/* One evaluated request: its decision, reason, why, matched entry, status
+ * (when given) and headers. */
+static void put_note(info_page *page, const char *prefix, const cors_note *n,
+                     const char *status)
 {
     apr_pool_t *p = page->r->pool;
 
@@ -837,8 +922,8 @@ static void put_note(info_page *page, const char *prefix, const cors_note *n)
         put_field(page, apr_pstrcat(p, prefix, " matched entry", NULL),
                   with_where(p, n->d.entry->text, n->d.entry->where));
     }
-    if (n->preflight) {
-        put_field(page, "preflight status", preflight_status(p, n));
+    if (status) {
+        put_field(page, apr_pstrcat(p, prefix, " status", NULL), status);
     }
     if (n->conf->mode == CORS_MODE_REPORT_ONLY) {
         put_field(page, apr_pstrcat(p, prefix, " note", NULL),
@@ -863,14 +948,40 @@ static const char *preflight_cause(info_page *page)
     return NULL;
 }
 
-/* Looks the URL up in this virtual host, as a subrequest with the actual
- * request's method: its per-directory configuration is the scope that
- * decides.  Returns OK, or HTTP_BAD_REQUEST when httpd cannot parse it. */
-static int lookup(info_page *page, request_rec **subp)
+/* page->url as a request line carries it.  The query string was decoded
+ * once; the subrequest decodes the path again, so it is escaped here
+ * (a %25 in the query string is a % in the path, never a byte). */
+static const char *request_uri(apr_pool_t *p, const char *url)
 {
-    request_rec *sub = ap_sub_req_method_uri(page->method, page->url,
-                                             page->r, NULL);
+    const char *query = strchr(url, '?');
 
+    if (!query) {
+        return ap_escape_uri(p, url);
+    }
+    return apr_pstrcat(p, ap_escape_uri(p, apr_pstrmemdup(p, url,
+                                                          query - url)),
+                       query, NULL);
+}
+
+/* Looks the URL up in this virtual host as a subrequest with method: its
+ * per-directory configuration is the scope that decides, its status what
+ * access control answers.  The subrequest copies r's request headers;
+ * without the credentials, access rules see the client of this page as
+ * they see a browser's preflight.  Returns OK, or HTTP_BAD_REQUEST when
+ * httpd cannot parse the URL. */
+static int lookup(info_page *page, const char *method, request_rec **subp)
+{
+    request_rec *r = page->r;
+    apr_table_t *headers_in = r->headers_in;
+    request_rec *sub;
+
+    r->headers_in = apr_table_copy(r->pool, headers_in);
+    apr_table_unset(r->headers_in, "Authorization");
+    apr_table_unset(r->headers_in, "Proxy-Authorization");
+    apr_table_unset(r->headers_in, "Cookie");
+    sub = ap_sub_req_method_uri(method, request_uri(r->pool, page->url), r,
+                                NULL);
+    r->headers_in = headers_in;
     if (sub->status == HTTP_BAD_REQUEST || !sub->per_dir_config) {
         ap_destroy_sub_req(sub);
         return HTTP_BAD_REQUEST;
@@ -879,13 +990,95 @@ static int lookup(info_page *page, request_rec **subp)
     return OK;
 }
 
-static void put_explanation(info_page *page, request_rec *sub)
+static const char *lookup_line(apr_pool_t *p, const request_rec *sub,
+                               const char *method)
+{
+    return apr_psprintf(p, "%d for %s%s%s", sub->status,
+                        method ? method : "", method ? " " : "",
+                        sub->uri ? sub->uri : "?");
+}
+
+/* The status the server answers a preflight with before mod_cors can
+ * (access control, as the OPTIONS lookup pre met it), and why in *why;
+ * 0 when mod_cors answers it.  Under CORSPreflightAuth Skip mod_cors lets
+ * a preflight past authentication, so only Enforce turns a 401 into a
+ * refusal. */
+static int refused_by_server(apr_pool_t *p, const request_rec *pre,
+                             const cors_dir_conf *c, const char **why)
+{
+    if (pre->status == HTTP_FORBIDDEN) {
+        *why = "the server answers the OPTIONS request 403 before mod_cors "
+               "can: an access rule (Require) of this URL refuses it to a "
+               "client like the one viewing this page, without "
+               "credentials, as browsers send preflights";
+        return HTTP_FORBIDDEN;
+    }
+    if (pre->status == HTTP_UNAUTHORIZED
+        && c->preflight_auth == CORS_AUTH_ENFORCE) {
+        *why = apr_pstrcat(p, "the server answers the OPTIONS request 401 "
+                           "before mod_cors can: this URL needs a login and "
+                           "CORSPreflightAuth is Enforce (",
+                           c->preflight_auth_where
+                           ? c->preflight_auth_where : "default",
+                           "), but browsers send preflights without "
+                           "credentials", NULL);
+        return HTTP_UNAUTHORIZED;
+    }
+    return 0;
+}
+
+/* A refused preflight: no Access-Control-Allow-* header, as CORS_OUT
+ * writes it on the server's error response. */
+static void refuse_preflight(apr_pool_t *p, cors_note *pre, const char *why)
+{
+    int vary_origin = pre->d.vary_origin;
+
+    if (pre->outcome != CORS_ALLOWED) {
+        why = apr_pstrcat(p, why, "; were it answered, mod_cors would "
+                          "refuse it too (",
+                          cors_reason_token(pre->outcome), ")", NULL);
+    }
+    memset(&pre->d, 0, sizeof(pre->d));
+    pre->d.reason = CORS_DENY_NOT_ANSWERED;
+    pre->d.vary_origin = vary_origin;
+    pre->outcome = CORS_DENY_NOT_ANSWERED;
+    pre->why = why;
+}
+
+/* The status of the actual request when access control answers it, or
+ * NULL when it reaches the handler. */
+static const char *actual_status(apr_pool_t *p, const request_rec *sub,
+                                 const cors_note *act)
+{
+    const char *what;
+
+    if (sub->status == HTTP_FORBIDDEN) {
+        what = "403: an access rule (Require) of this URL refuses it to a "
+               "client like the one viewing this page";
+    }
+    else if (sub->status == HTTP_UNAUTHORIZED) {
+        what = "401: this URL needs a login, and the lookup sent no "
+               "credentials";
+    }
+    else {
+        return NULL;
+    }
+    if (act->outcome != CORS_ALLOWED) {
+        return what;
+    }
+    return apr_pstrcat(p, what, "; mod_cors adds its headers to error "
+                       "responses too, so the page can read this one", NULL);
+}
+
+static void put_explanation(info_page *page, request_rec *sub,
+                            request_rec *pre_sub)
 {
     request_rec *r = page->r;
     apr_pool_t *p = r->pool;
     const cors_dir_conf *c = ap_get_module_config(sub->per_dir_config,
                                                   &cors_module);
     const char *cause = preflight_cause(page);
+    const char *status = NULL;
     cors_note *pre = NULL, *act = NULL;
 
     put_section(page, "explain", "Explanation");
@@ -894,8 +1087,9 @@ static void put_explanation(info_page *page, request_rec *sub)
     put_field(page, "method", page->method);
     put_field(page, "headers", page->headers ? page->headers : "none");
     put_field(page, "credentials", page->credentials ? "yes" : "no");
-    put_field(page, "lookup", apr_psprintf(p, "%d for %s", sub->status,
-                                           sub->uri ? sub->uri : "?"));
+    put_field(page, "lookup", lookup_line(p, sub, NULL));
+    put_field(page, "access rules", "evaluated as for the client viewing "
+              "this page (its IP address, no credentials)");
     put_field(page, "preflight", cause ? cause : "no: a simple request");
     if (!c || c->enable != 1) {
         put_field(page, "verdict", "denied: mod_cors is off for this URL "
@@ -907,6 +1101,11 @@ static void put_explanation(info_page *page, request_rec *sub)
         return;
     }
     if (cause) {
+        const char *refusal = NULL;
+        int refused = refused_by_server(p, pre_sub, c, &refusal);
+
+        put_field(page, "preflight lookup", lookup_line(p, pre_sub,
+                                                        "OPTIONS"));
         pre = cors_evaluate(sub, c, 1, page->origin, page->method,
                             page->headers, 0);
         /* The browser checks Access-Control-Allow-Credentials in the
@@ -924,7 +1123,11 @@ static void put_explanation(info_page *page, request_rec *sub)
                                    ? c->credentials_where : "default",
                                    ")", NULL);
         }
-        put_note(page, "preflight", pre);
+        if (refused) {
+            refuse_preflight(p, pre, refusal);
+        }
+        put_note(page, "preflight", pre,
+                 preflight_status(p, pre, refused, pre_sub->status));
     }
     if (pre && pre->outcome != CORS_ALLOWED) {
         put_field(page, "actual request", "not sent: the preflight failed");
@@ -932,10 +1135,14 @@ static void put_explanation(info_page *page, request_rec *sub)
     else {
         act = cors_evaluate(sub, c, 0, page->origin, page->method, NULL,
                             page->credentials);
-        put_note(page, "actual", act);
+        status = actual_status(p, sub, act);
+        put_note(page, "actual", act, status);
     }
     if (act && act->outcome == CORS_ALLOWED) {
-        put_field(page, "verdict", "allowed");
+        put_field(page, "verdict", status
+                  ? apr_psprintf(p, "allowed, but the server answers %d "
+                                 "(see actual status)", sub->status)
+                  : "allowed");
     }
     else {
         const cors_note *n = act ? act : pre;
@@ -1060,7 +1267,7 @@ static int cors_info_handler(request_rec *r)
 {
     info_page page;
     info_query q;
-    request_rec *sub = NULL;
+    request_rec *sub = NULL, *pre_sub = NULL;
     const char *err;
     server_rec *s;
 
@@ -1082,7 +1289,9 @@ static int cors_info_handler(request_rec *r)
     if (err) {
         return refuse_query(r, HTTP_BAD_REQUEST, err);
     }
-    if (page.url && lookup(&page, &sub) != OK) {
+    if (page.url && (lookup(&page, page.method, &sub) != OK
+                     || (preflight_cause(&page)
+                         && lookup(&page, "OPTIONS", &pre_sub) != OK))) {
         return refuse_query(r, HTTP_BAD_REQUEST, apr_psprintf(r->pool,
                             "url '%s' is not a valid path (its lookup was "
                             "refused as a bad request)",
@@ -1103,10 +1312,14 @@ static int cors_info_handler(request_rec *r)
         ap_set_content_type(r, "text/plain; charset=utf-8");
         ap_rputs("cors-info: mod_cors\n", r);
         ap_rprintf(r, "served by: %s\nprocess: %" APR_PID_T_FMT "\n",
-                   server_label(r->pool, r->server), getpid());
+                   visible(r->pool, server_label(r->pool, r->server)),
+                   getpid());
     }
     if (sub) {
-        put_explanation(&page, sub);
+        put_explanation(&page, sub, pre_sub);
+        if (pre_sub) {
+            ap_destroy_sub_req(pre_sub);
+        }
         ap_destroy_sub_req(sub);
     }
     for (s = ap_server_conf; s; s = s->next) {

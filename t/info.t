@@ -2,7 +2,10 @@
 # allowed and denied requests with the directive and file:line behind each
 # part, the origin sets of each virtual host, the decision counters (exact,
 # shared by the server's processes, untouched by the explainer), the same
-# counters on mod_status's page, and clear 400s for bad query strings.
+# counters on mod_status's page, and clear 400s for bad query strings;
+# preflights that access control refuses before mod_cors can (looked up
+# with OPTIONS, without the viewer's credentials), and values that cannot
+# forge lines of the text format.
 # Config: t/conf/info.conf.in (info_explain, info_counted, info_plain).
 use strict;
 use warnings FATAL => 'all';
@@ -11,11 +14,12 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET POST OPTIONS);
 use File::Spec ();
 use URI::Escape qw(uri_escape);
+use MIME::Base64 ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsTest;
 
-plan tests => 100;
+plan tests => 119;
 
 my $app  = 'https://app.example.com';
 my $evil = 'https://evil.example.com';
@@ -106,8 +110,17 @@ my $policy = [
     "CORSAllowHeaders: Authorization, Content-Type ($headers)",
     'CORSExposeHeaders: none (default)',
     "CORSMaxAge: 600 ($maxage)",
+    'CORSPreflightStatus: 204 (default)',
+    'CORSPreflightPassthrough: Off (default)',
+    'CORSPreflightAuth: Skip (default)',
+    'CORSBackendHeaders: Replace (default)',
+    'CORSAllowPrivateNetwork: Off (default)',
+    'CORSAllowInsecureOrigins: Off (default)',
+    'CORSDebugHeaders: Off (default)',
     'CORSMode: Enforce (default)',
 ];
+my $access = 'access rules: evaluated as for the client viewing this page '
+           . '(its IP address, no credentials)';
 my $pre_vary = 'header: Vary: Origin, Access-Control-Request-Method, '
              . 'Access-Control-Request-Headers';
 
@@ -124,7 +137,9 @@ is_deeply explained(url => '/info/api/users',
       'headers: authorization',
       'credentials: no',
       'lookup: 200 for /info/api/users',
+      $access,
       'preflight: yes: PUT is not GET, HEAD or POST',
+      'preflight lookup: 200 for OPTIONS /info/api/users',
       'preflight decision: allowed',
       'preflight reason: allowed',
       "preflight matched entry: https://*.team.example.com ($set)",
@@ -154,7 +169,9 @@ is_deeply explained(url => '/info/api/users',
       'headers: none',
       'credentials: no',
       'lookup: 200 for /info/api/users',
+      $access,
       'preflight: yes: PUT is not GET, HEAD or POST',
+      'preflight lookup: 200 for OPTIONS /info/api/users',
       'preflight decision: denied',
       'preflight reason: origin-not-allowed',
       "preflight why: no entry of CORSAllowOrigin ($origin) matches it; "
@@ -301,6 +318,137 @@ is_deeply lines_like(explained(url => '/info/api/users', origin => $app,
     is_deeply lines_like($lines, qr/^preflight reason/),
         ['preflight reason: malformed-request-headers'],
         'headers garbage: malformed-request-headers';
+}
+
+# ------------------------------------------- refused by the server: 13
+# Access control answers a preflight before mod_cors can: the explainer
+# looks the URL up with OPTIONS, as the browser sends it, and without the
+# credentials of whoever views the page.
+{
+    my $refused = 'preflight-refused-by-server';
+    my $enforce = where_of('CORSPreflightAuth Enforce');
+    my $status  = where_of('CORSPreflightStatus 200');
+    my $login = 'Basic ' . MIME::Base64::encode_base64('intuser:intpass', '');
+    # Everything but the matched entry (its line is not unique).
+    my $picked = sub {
+        lines_like(shift, qr/^(?:lookup|preflight(?!\ matched)
+                               |actual(?!\ matched)|verdict)/x);
+    };
+    my $denied_why = 'the server answers the OPTIONS request 403 before '
+        . 'mod_cors can: an access rule (Require) of this URL refuses it to '
+        . 'a client like the one viewing this page, without credentials, as '
+        . 'browsers send preflights';
+
+    is_deeply $picked->(explained(url => '/info/denied/x', origin => $app,
+                                  method => 'PUT')),
+        [ 'lookup: 403 for /info/denied/x',
+          'preflight: yes: PUT is not GET, HEAD or POST',
+          'preflight lookup: 403 for OPTIONS /info/denied/x',
+          'preflight decision: denied',
+          "preflight reason: $refused",
+          "preflight why: $denied_why",
+          'preflight status: 403',
+          "preflight $pre_vary",
+          'actual request: not sent: the preflight failed',
+          "verdict: denied ($refused)" ],
+        'Require all denied: the preflight is refused with a 403';
+    is_deeply lines_like(explained(url => '/info/denied/x', origin => $evil,
+                                   method => 'PUT'), qr/^preflight why:/),
+        [ "preflight why: $denied_why; were it answered, mod_cors would "
+          . 'refuse it too (origin-not-allowed)' ],
+        'Require all denied, an origin the policy refuses too: both said';
+    is_deeply $picked->(explained(url => '/info/denied/x', origin => $app)),
+        [ 'lookup: 403 for /info/denied/x',
+          'preflight: no: a simple request',
+          'actual decision: allowed',
+          'actual reason: allowed',
+          'actual status: 403: an access rule (Require) of this URL refuses '
+          . 'it to a client like the one viewing this page; mod_cors adds '
+          . 'its headers to error responses too, so the page can read this '
+          . 'one',
+          "actual header: Access-Control-Allow-Origin: $app",
+          'actual header: Vary: Origin',
+          'verdict: allowed, but the server answers 403 (see actual status)' ],
+        'Require all denied, a simple GET: the 403 is what the page reads';
+
+    my $lines = explained(url => '/info/login/x', origin => $app,
+                          method => 'PUT');
+    is_deeply $picked->($lines),
+        [ 'lookup: 401 for /info/login/x',
+          'preflight: yes: PUT is not GET, HEAD or POST',
+          'preflight lookup: 401 for OPTIONS /info/login/x',
+          'preflight decision: denied',
+          "preflight reason: $refused",
+          'preflight why: the server answers the OPTIONS request 401 before '
+          . 'mod_cors can: this URL needs a login and CORSPreflightAuth is '
+          . "Enforce ($enforce), but browsers send preflights without "
+          . 'credentials',
+          'preflight status: 401',
+          "preflight $pre_vary",
+          'actual request: not sent: the preflight failed',
+          "verdict: denied ($refused)" ],
+        'a login and CORSPreflightAuth Enforce: the preflight gets a 401';
+    is_deeply lines_like($lines, qr/^CORSPreflight/),
+        [ "CORSPreflightStatus: 200 ($status)",
+          'CORSPreflightPassthrough: Off (default)',
+          "CORSPreflightAuth: Enforce ($enforce)" ],
+        'the policy: CORSPreflightStatus and CORSPreflightAuth, file:line';
+
+    # The credentials of the page's own request do not reach the lookups.
+    my $res = GET '/cors-info?' . query(format => 'text',
+        url => '/info/login/x', origin => $app, method => 'PUT'),
+        Authorization => $login;
+    is $res->code, 200, 'viewed with a login: 200';
+    is_deeply [ grep { /^(?:lookup|preflight lookup|preflight reason):/ }
+                split /\n/, $res->content ],
+        [ 'lookup: 401 for /info/login/x',
+          'preflight lookup: 401 for OPTIONS /info/login/x',
+          "preflight reason: $refused" ],
+        'viewed with a valid login: the lookups are still made without it';
+
+    is_deeply $picked->(explained(url => '/info/skip/x', origin => $app,
+                                  method => 'PUT')),
+        [ 'lookup: 401 for /info/skip/x',
+          'preflight: yes: PUT is not GET, HEAD or POST',
+          'preflight lookup: 401 for OPTIONS /info/skip/x',
+          'preflight decision: allowed',
+          'preflight reason: allowed',
+          'preflight status: 204; this URL needs a login, but under '
+          . 'CORSPreflightAuth Skip (default) the preflight goes on without '
+          . 'one',
+          "preflight header: Access-Control-Allow-Origin: $app",
+          'preflight header: Access-Control-Allow-Methods: PUT',
+          "preflight $pre_vary",
+          'actual decision: allowed',
+          'actual reason: allowed',
+          'actual status: 401: this URL needs a login, and the lookup sent '
+          . 'no credentials; mod_cors adds its headers to error responses '
+          . 'too, so the page can read this one',
+          "actual header: Access-Control-Allow-Origin: $app",
+          'actual header: Vary: Origin',
+          'verdict: allowed, but the server answers 401 (see actual status)' ],
+        'a login under CORSPreflightAuth Skip: the preflight is answered';
+}
+
+# ------------------------------------------- forged lines: 3
+# The url is decoded once: %250A is the three characters %0A in the path,
+# never a line break that would start a line of its own.
+{
+    my $forged = '/x%250Averdict:%2520allowed%250A';
+    my $res = GET '/cors-info?format=text&origin=https%3A%2F%2Fapp.example.com'
+                . "&url=$forged";
+    is $res->code, 200, 'url with %250A: 200';
+    is_deeply [ grep { /^(?:url|lookup|verdict):/ } split /\n/,
+                $res->content ],
+        [ 'url: /x%0Averdict:%20allowed%0A',
+          'lookup: 200 for /x%0Averdict:%20allowed%0A',
+          'verdict: denied: mod_cors is off for this URL (see CORSEnable '
+          . 'below) and adds no Access-Control-Allow-Origin' ],
+        'url with %250A: decoded once, no forged verdict line';
+    $res = GET "/cors-info?origin=https%3A%2F%2Fapp.example.com&url=$forged";
+    like $res->content, qr{\Q<th align="left" valign="top">lookup</th>\E
+                           \Q<td>200 for /x%0Averdict:%20allowed%0A</td>\E}x,
+        'url with %250A, HTML: the lookup shows the path decoded once';
 }
 
 # ------------------------------------------------- HTML and escaping: 4
@@ -511,3 +659,14 @@ SKIP: {
                       $now->{preflights}[2] + $now->{'actual requests'}[2];
     like $body, qr{\Q$row\E}, 'server-status: the vhost row, exact';
 }
+
+# ------------------------------- the server agrees with the explainer: 3
+# Last: these requests are counted in info_explain.
+Apache::TestRequest::module('info_explain');
+reset_user_agent();
+is send_preflight('/info/denied/x', $app, 'PUT')->code, 403,
+    'a real preflight under Require all denied: 403, as explained';
+is send_preflight('/info/login/x', $app, 'PUT')->code, 401,
+    'a real preflight under CORSPreflightAuth Enforce: 401, as explained';
+is send_preflight('/info/skip/x', $app, 'PUT')->code, 204,
+    'a real preflight under CORSPreflightAuth Skip: 204, as explained';
