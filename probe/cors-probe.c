@@ -10,12 +10,17 @@
  * It sends the preflight a browser would send, and only when a browser
  * would (cors_fetch_needs_preflight), applies the CORS check to its
  * response, then sends the actual request and checks that response too.
- * Each exchange is printed, then the verdict: "a browser would allow
- * this", or the console message Chrome prints and the likely fix in
- * mod_cors terms.  Exit status: 0 allowed, 1 blocked, 2 error.
+ * A redirect is followed as the browser follows it
+ * (cors_fetch_follow_redirect), with a new preflight where one is needed,
+ * and every hop is checked again.  Each exchange is printed, then the
+ * verdict: "a browser would allow this", or the console message Chrome
+ * prints and the likely fix in mod_cors terms.  Exit status: 0 allowed,
+ * 1 blocked, 2 error.
  *
  * The rules live in cors_fetch.c; this file parses arguments, talks HTTP
- * through libcurl (never following redirects) and prints.
+ * through libcurl (which never follows a redirect itself) and prints.
+ * Everything printed goes through out(), which escapes the bytes a
+ * hostile server could use to drive the terminal.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -46,8 +51,9 @@ static const char usage_text[] =
     "\n"
     "Does what a browser does for fetch(URL, ...) called by a page on\n"
     "ORIGIN: sends the CORS preflight when a browser would, checks the\n"
-    "answers as a browser does, and says whether the page could read the\n"
-    "response, or prints the console message Chrome shows and the fix.\n"
+    "answers and follows redirects as a browser does, and says whether the\n"
+    "page could read the response, or prints the console message Chrome\n"
+    "shows and the fix.\n"
     "\n"
     "  -o, --origin ORIGIN    the page's origin, e.g. https://app.example.com\n"
     "                         or null (required)\n"
@@ -95,8 +101,26 @@ typedef struct {
 
 static int quiet;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes the formatted text to F with every byte but newline that is not
+ * printable ASCII as \xNN: response headers, URLs and values in messages
+ * come from the server. */
+static void out(FILE *f, const char *fmt, va_list ap)
+{
+    apr_pool_t *p;
+    const char *text;
 
+    apr_pool_create(&p, NULL);
+    text = apr_pvsprintf(p, fmt, ap);
+    fputs(cors_fetch_printable(p, text, strlen(text), 1), f);
+    apr_pool_destroy(p);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void tell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void complain(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* The story of the exchanges: not with --quiet. */
 static void say(const char *fmt, ...)
 {
     va_list ap;
@@ -105,28 +129,27 @@ static void say(const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    out(stdout, fmt, ap);
     va_end(ap);
 }
 
-/* A value as printable text: control bytes as \xNN. */
-static const char *printable(apr_pool_t *p, const char *s, apr_size_t len)
+/* The verdict: always. */
+static void tell(const char *fmt, ...)
 {
-    char *out = apr_palloc(p, 4 * len + 1), *o = out;
-    apr_size_t i;
+    va_list ap;
 
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    va_start(ap, fmt);
+    out(stdout, fmt, ap);
+    va_end(ap);
+}
 
-        if (c < 0x20 || c == 0x7f) {
-            o += apr_snprintf(o, 5, "\\x%02x", c);
-        }
-        else {
-            *o++ = (char)c;
-        }
-    }
-    *o = '\0';
-    return out;
+static void complain(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    out(stderr, fmt, ap);
+    va_end(ap);
 }
 
 /* A JavaScript string literal, for printing the equivalent fetch() call. */
@@ -196,6 +219,18 @@ static const char *fetch_call(apr_pool_t *p, const probe_options *opt)
 
 /* ---- libcurl ------------------------------------------------------------- */
 
+/* A copy of [s, e) without leading and trailing spaces and tabs. */
+static const char *trimmed_copy(apr_pool_t *p, const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t')) {
+        s++;
+    }
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) {
+        e--;
+    }
+    return apr_pstrmemdup(p, s, (apr_size_t)(e - s));
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
     exchange *x = arg;
@@ -208,7 +243,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     if (end >= 5 && strncmp(data, "HTTP/", 5) == 0) {
         /* A new response head: an interim 1xx one is forgotten. */
         apr_array_clear(x->headers);
-        x->status_line = printable(x->pool, data, end);
+        x->status_line = apr_pstrmemdup(x->pool, data, end);
         return len;
     }
     if (end == 0) {
@@ -218,23 +253,18 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
         cors_fetch_header *last = &APR_ARRAY_IDX(
             x->headers, x->headers->nelts - 1, cors_fetch_header);
 
-        last->value = apr_pstrcat(x->pool, last->value, " ",
-                                  printable(x->pool, data, end), NULL);
+        last->value =
+            apr_pstrcat(x->pool, last->value, " ",
+                        trimmed_copy(x->pool, data, data + end), NULL);
         return len;
     }
     colon = memchr(data, ':', end);
     if (colon) {
         cors_fetch_header *h = apr_array_push(x->headers);
-        const char *v = colon + 1, *e = data + end;
 
-        while (v < e && (*v == ' ' || *v == '\t')) {
-            v++;
-        }
-        while (e > v && (e[-1] == ' ' || e[-1] == '\t')) {
-            e--;
-        }
+        /* Kept as sent: out() escapes them when they are printed. */
         h->name = apr_pstrmemdup(x->pool, data, (apr_size_t)(colon - data));
-        h->value = printable(x->pool, v, (apr_size_t)(e - v));
+        h->value = trimmed_copy(x->pool, colon + 1, data + end);
     }
     return len;
 }
@@ -265,7 +295,7 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t len,
             }
             if (end > start) {
                 APR_ARRAY_PUSH(x->sent, const char *) =
-                    printable(x->pool, data + start, end - start);
+                    apr_pstrmemdup(x->pool, data + start, end - start);
             }
             start = i + 1;
         }
@@ -402,11 +432,11 @@ static void print_exchange(const probe_options *opt, const exchange *x)
 static void print_blocked(const cors_fetch_verdict *v)
 {
     quiet = 0;
-    printf("\nVerdict: blocked. Chrome's console says:\n");
-    printf("Console: %s\n", v->console);
-    printf("Fix: %s\n", v->fix);
+    tell("\nVerdict: blocked. Chrome's console says:\n");
+    tell("Console: %s\n", v->console);
+    tell("Fix: %s\n", v->fix);
     if (v->note) {
-        printf("Note: %s.\n", v->note);
+        tell("Note: %s.\n", v->note);
     }
 }
 
@@ -424,9 +454,11 @@ static struct curl_slist *add_header(struct curl_slist *list, apr_pool_t *p,
 
 /* The headers of the actual request: the page's (several with one name
  * joined with ", ", as browsers send them), Origin, the Cookie of
- * --credentials; libcurl's defaults a browser would not send removed. */
-static struct curl_slist *
-actual_headers(apr_pool_t *p, const probe_options *opt, int send_origin)
+ * --credentials (for the host of the URL given, where it belongs);
+ * libcurl's defaults a browser would not send removed. */
+static struct curl_slist *actual_headers(apr_pool_t *p,
+                                         const probe_options *opt,
+                                         int send_origin, int send_cookie)
 {
     const cors_fetch_request *req = &opt->req;
     const cors_fetch_header *h = (const cors_fetch_header *)req->headers->elts;
@@ -443,9 +475,9 @@ actual_headers(apr_pool_t *p, const probe_options *opt, int send_origin)
                           cors_fetch_get(p, req->headers, h[i].name));
     }
     if (send_origin) {
-        list = add_header(list, p, "Origin", req->origin);
+        list = add_header(list, p, "Origin", cors_fetch_serialized_origin(req));
     }
-    if (req->credentials && opt->cookie) {
+    if (req->credentials && opt->cookie && send_cookie) {
         list = add_header(list, p, "Cookie", opt->cookie);
     }
     if (!apr_table_get(done, "Content-Type")) {
@@ -465,7 +497,7 @@ static struct curl_slist *preflight_headers(apr_pool_t *p,
     const char *names = cors_fetch_request_headers_value(p, req);
 
     list = add_header(list, p, "Accept", "*/*");
-    list = add_header(list, p, "Origin", req->origin);
+    list = add_header(list, p, "Origin", cors_fetch_serialized_origin(req));
     list = add_header(list, p, "Access-Control-Request-Method", req->method);
     if (names) {
         list = add_header(list, p, "Access-Control-Request-Headers", names);
@@ -476,113 +508,157 @@ static struct curl_slist *preflight_headers(apr_pool_t *p,
 static int fail_exchange(const cors_fetch_request *req, const exchange *x,
                          const char *what)
 {
-    fprintf(stderr, "cors-probe: %s to %s failed: %s\n", what, req->url.href,
-            x->error);
+    complain("cors-probe: %s to %s failed: %s\n", what, req->url.href,
+             x->error);
     return EXIT_ERROR;
+}
+
+/* The preflight for the current URL of the request, when a browser sends
+ * one: returns -1 when the request may go on, else the exit status. */
+static int preflight(apr_pool_t *p, probe_options *opt)
+{
+    cors_fetch_request *req = &opt->req;
+    cors_fetch_verdict v;
+    struct curl_slist *headers;
+    const char *why;
+    char *line, *last;
+    exchange x;
+    int rc;
+
+    if (!cors_fetch_needs_preflight(p, req, &why)) {
+        say("Preflight: not needed (%s).\n", why);
+        return -1;
+    }
+    say("Preflight: sent, because\n");
+    for (line = apr_strtok(apr_pstrdup(p, why), "\n", &last); line;
+         line = apr_strtok(NULL, "\n", &last)) {
+        say("  - %s\n", line);
+    }
+    memset(&x, 0, sizeof(x));
+    x.pool = p;
+    headers = preflight_headers(p, req);
+    say("\n");
+    rc = send_request(opt, "OPTIONS", headers, NULL, &x);
+    curl_slist_free_all(headers);
+    if (rc != 0) {
+        return fail_exchange(req, &x, "the preflight");
+    }
+    print_exchange(opt, &x);
+    if (cors_fetch_check_preflight(p, req, x.status, x.headers, &v) !=
+        CORS_FETCH_OK) {
+        say("Preflight check: failed; the browser does not send the %s.\n",
+            req->method);
+        print_blocked(&v);
+        return EXIT_BLOCKED;
+    }
+    say("Preflight check: passed.\n  %s.\n",
+        cors_fetch_max_age_note(
+            p, cors_fetch_get(p, x.headers, "Access-Control-Max-Age")));
+    return -1;
+}
+
+/* What following a redirect changed. */
+static void print_redirect(const cors_fetch_request *req,
+                           const cors_fetch_redirect *r)
+{
+    say("Redirect %d of at most %d: the browser follows the %d to %s\n",
+        req->redirect_count, CORS_FETCH_MAX_REDIRECTS, r->status, r->to);
+    if (r->old_method) {
+        say("  - the %s becomes a GET%s (a %d does that)\n", r->old_method,
+            r->body_dropped ? ", without its body" : "", r->status);
+    }
+    if (r->dropped) {
+        say("  - without the header%s %s\n", strchr(r->dropped, ',') ? "s" : "",
+            r->dropped);
+    }
+    if (r->tainted_now) {
+        say("  - it leaves an origin other than the page's for another: from "
+            "now on the browser sends Origin: null, and every server must "
+            "allow null or '*'\n");
+    }
 }
 
 static int probe(apr_pool_t *p, probe_options *opt)
 {
     cors_fetch_request *req = &opt->req;
+    const char *first_host = req->url.host;
     cors_fetch_verdict v;
-    const char *why, *location;
+    cors_fetch_redirect r;
     struct curl_slist *headers;
     apr_array_header_t *readable;
     exchange x;
-    int same, rc;
+    int cors, rc;
 
     say("%s\n  called by a page on %s\n", fetch_call(p, opt), req->origin);
-    same = cors_fetch_same_origin(req);
-    if (same) {
-        say("Same origin: the page and %s share the origin %s, so CORS does "
-            "not apply (no preflight, no CORS check).\n",
-            req->url.href, req->origin);
-    }
-    else if (cors_fetch_needs_preflight(p, req, &why)) {
-        char *line, *last;
-
-        say("Preflight: sent, because\n");
-        for (line = apr_strtok(apr_pstrdup(p, why), "\n", &last); line;
-             line = apr_strtok(NULL, "\n", &last)) {
-            say("  - %s\n", line);
+    for (;;) {
+        cors = cors_fetch_uses_cors(req);
+        if (!cors) {
+            say("Same origin: the page and %s share the origin %s, so CORS "
+                "does not apply (no preflight, no CORS check).\n",
+                req->url.href, req->origin);
         }
+        else if ((rc = preflight(p, opt)) >= 0) {
+            return rc;
+        }
+
         memset(&x, 0, sizeof(x));
         x.pool = p;
-        headers = preflight_headers(p, req);
+        headers = actual_headers(p, opt,
+                                 cors || (strcmp(req->method, "GET") != 0 &&
+                                          strcmp(req->method, "HEAD") != 0),
+                                 strcmp(req->url.host, first_host) == 0);
         say("\n");
-        rc = send_request(opt, "OPTIONS", headers, NULL, &x);
+        rc = send_request(opt, req->method, headers,
+                          req->has_body ? opt->body
+                          : (strcmp(req->method, "POST") == 0 ||
+                             strcmp(req->method, "PUT") == 0)
+                              ? ""
+                              : NULL,
+                          &x);
         curl_slist_free_all(headers);
         if (rc != 0) {
-            return fail_exchange(req, &x, "the preflight");
+            return fail_exchange(req, &x, "the request");
         }
         print_exchange(opt, &x);
-        if (cors_fetch_check_preflight(p, req, x.status, x.headers, &v) !=
+        if (cors) {
+            if (cors_fetch_check_response(p, req, x.status, x.headers, &v) !=
+                CORS_FETCH_OK) {
+                say("CORS check: failed; the script gets a TypeError (Failed "
+                    "to fetch) and cannot read the response.\n");
+                print_blocked(&v);
+                return EXIT_BLOCKED;
+            }
+            say("CORS check: passed.\n");
+        }
+        if (!cors_fetch_is_redirect(x.status, x.headers)) {
+            break;
+        }
+        if (cors_fetch_follow_redirect(p, req, x.status, x.headers, &r, &v) !=
             CORS_FETCH_OK) {
-            say("Preflight check: failed; the browser does not send the "
-                "%s.\n",
-                req->method);
+            say("Redirect: the browser does not follow this %d; the script "
+                "gets a TypeError (Failed to fetch).\n",
+                x.status);
             print_blocked(&v);
             return EXIT_BLOCKED;
         }
-        say("Preflight check: passed.\n  %s.\n",
-            cors_fetch_max_age_note(
-                p, cors_fetch_get(p, x.headers, "Access-Control-Max-Age")));
-    }
-    else {
-        say("Preflight: not needed (%s).\n", why);
+        say("\n");
+        print_redirect(req, &r);
     }
 
-    memset(&x, 0, sizeof(x));
-    x.pool = p;
-    headers = actual_headers(p, opt,
-                             !same || (strcmp(req->method, "GET") != 0 &&
-                                       strcmp(req->method, "HEAD") != 0));
-    say("\n");
-    rc = send_request(
-        opt, req->method, headers,
-        opt->body ? opt->body
-        : (strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0)
-            ? ""
-            : NULL,
-        &x);
-    curl_slist_free_all(headers);
-    if (rc != 0) {
-        return fail_exchange(req, &x, "the request");
-    }
-    print_exchange(opt, &x);
-    if (same) {
-        say("\n");
-        quiet = 0;
-        printf("Verdict: a browser would allow this (same origin).\n");
-        return EXIT_ALLOWED;
-    }
-    if (cors_fetch_check_response(p, req, x.status, x.headers, &v) !=
-        CORS_FETCH_OK) {
-        say("CORS check: failed; the script gets a TypeError (Failed to "
-            "fetch) and cannot read the response.\n");
-        print_blocked(&v);
-        return EXIT_BLOCKED;
-    }
-    say("CORS check: passed.\n");
-    location = cors_fetch_is_redirect(x.status, x.headers)
-                   ? cors_fetch_get(p, x.headers, "Location")
-                   : NULL;
-    if (location == NULL) {
-        readable = cors_fetch_readable_headers(p, req, x.headers);
-        say("Readable response headers: %s\n",
-            readable->nelts ? apr_array_pstrcat(p, readable, ',') : "(none)");
+    if (req->redirect_count > 0) {
+        say("The script reads the response of %s (response.redirected is "
+            "true).\n",
+            req->url.href);
     }
     quiet = 0;
-    if (location) {
-        printf("\nVerdict: this response passes the CORS check; a browser "
-               "would follow its redirect to %s and check the next response "
-               "too (cors-probe does not follow redirects: probe that URL; "
-               "if it is on another origin than %s, the browser sends "
-               "Origin: null there).\n",
-               location, req->url.origin);
+    if (!cors) {
+        tell("\nVerdict: a browser would allow this (same origin).\n");
         return EXIT_ALLOWED;
     }
-    printf("\nVerdict: a browser would allow this.\n");
+    readable = cors_fetch_readable_headers(p, req, x.headers);
+    say("Readable response headers: %s\n",
+        readable->nelts ? apr_array_pstrcat(p, readable, ',') : "(none)");
+    tell("\nVerdict: a browser would allow this.\n");
     return EXIT_ALLOWED;
 }
 
@@ -590,9 +666,10 @@ static int probe(apr_pool_t *p, probe_options *opt)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "cors-probe: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(cors-probe --help shows the options)\n");
+    char text[4096];
+
+    apr_snprintf(text, sizeof(text), fmt, arg);
+    complain("cors-probe: %s\n(cors-probe --help shows the options)\n", text);
     return EXIT_ERROR;
 }
 

@@ -115,6 +115,9 @@ static int default_port(const char *scheme)
     if (strcmp(scheme, "https") == 0 || strcmp(scheme, "wss") == 0) {
         return 443;
     }
+    if (strcmp(scheme, "ftp") == 0) {
+        return 21;
+    }
     return 0;
 }
 
@@ -202,6 +205,68 @@ static const char *parse_authority(apr_pool_t *p, const char *s,
     return NULL;
 }
 
+/* "." and ".." as the URL standard counts them: %2e is a dot too. */
+static int is_dot_segment(const char *s, size_t len, int dots)
+{
+    int n = 0;
+
+    while (len > 0) {
+        if (*s == '.') {
+            s++;
+            len--;
+        }
+        else if (len >= 3 && s[0] == '%' && s[1] == '2' &&
+                 (s[2] == 'e' || s[2] == 'E')) {
+            s += 3;
+            len -= 3;
+        }
+        else {
+            return 0;
+        }
+        n++;
+    }
+    return n == dots;
+}
+
+/* PATH ("/a/./b/../c?q", starting with "/") with its "." and ".." segments
+ * worked out, as browsers send it; the query is left alone. */
+static const char *without_dot_segments(apr_pool_t *p, const char *path)
+{
+    size_t plen = strcspn(path, "?");
+    char *out = apr_palloc(p, strlen(path) + 2), *o = out;
+    const char *c = path + 1, *end = path + plen;
+
+    *o++ = '/';
+    while (c <= end) {
+        size_t len = strcspn(c, "/?");
+        int last;
+
+        if (c + len > end) {
+            len = (size_t)(end - c);
+        }
+        last = c + len >= end;
+        if (is_dot_segment(c, len, 2)) {
+            /* Back to the slash before the last segment written. */
+            if (o > out + 1) {
+                o--;
+                while (o > out + 1 && o[-1] != '/') {
+                    o--;
+                }
+            }
+        }
+        else if (!is_dot_segment(c, len, 1)) {
+            memcpy(o, c, len);
+            o += len;
+            if (!last) {
+                *o++ = '/';
+            }
+        }
+        c += len + 1;
+    }
+    strcpy(o, end);
+    return out;
+}
+
 static const char *serialize_origin(apr_pool_t *p, const char *scheme,
                                     const char *host, int port)
 {
@@ -232,7 +297,7 @@ const char *cors_fetch_parse_url(apr_pool_t *p, const char *s,
      * the URL standard encodes, the fragment left out. */
     path = apr_palloc(p, 3 * strlen(rest) + 2);
     o = path;
-    if (*rest != '/') {
+    if (*rest != '/' && *rest != '\\') {
         *o++ = '/';
     }
     for (c = rest; *c && *c != '#'; c++) {
@@ -250,9 +315,9 @@ const char *cors_fetch_parse_url(apr_pool_t *p, const char *s,
         }
     }
     *o = '\0';
-    url->path = path;
+    url->path = without_dot_segments(p, path);
     url->origin = serialize_origin(p, url->scheme, url->host, url->port);
-    url->href = apr_pstrcat(p, url->origin, path, NULL);
+    url->href = apr_pstrcat(p, url->origin, url->path, NULL);
     return NULL;
 }
 
@@ -283,6 +348,16 @@ const char *cors_fetch_parse_origin(apr_pool_t *p, const char *s,
 int cors_fetch_same_origin(const cors_fetch_request *req)
 {
     return strcmp(req->origin, req->url.origin) == 0;
+}
+
+int cors_fetch_uses_cors(const cors_fetch_request *req)
+{
+    return req->cors_tainting || !cors_fetch_same_origin(req);
+}
+
+const char *cors_fetch_serialized_origin(const cors_fetch_request *req)
+{
+    return req->tainted ? "null" : req->origin;
 }
 
 /* ---- methods and request headers ---------------------------------------- */
@@ -889,16 +964,44 @@ static const char *reason_text(apr_pool_t *p, cors_fetch_error e, int preflight,
                            "allowed by Access-Control-Allow-Headers in "
                            "preflight response.",
                            NULL);
+    case CORS_FETCH_REDIRECT_CREDENTIALS:
+        /* Chrome 156 leaves the location out: ''. */
+        return "Redirect location '' contains a username and password, "
+               "which is disallowed for cross-origin requests.";
+    case CORS_FETCH_REDIRECT_SCHEME:
+        return "Cross origin requests are only supported for protocol "
+               "schemes: chrome, chrome-experimental-site-token-provider, "
+               "chrome-extension, chrome-untrusted, data, http, https, "
+               "isolated-app.";
+    case CORS_FETCH_REDIRECT_UNSAFE:
+    case CORS_FETCH_REDIRECT_INVALID:
+    case CORS_FETCH_TOO_MANY_REDIRECTS:
+        /* Network errors: see network_fail(). */
+        return hint;
     }
     return apr_pstrcat(p, pre, text, NULL);
+}
+
+/* The console line for a request blocked at HREF (once redirected, Chrome
+ * also names the URL fetch() was given). */
+static const char *console_at(apr_pool_t *p, const cors_fetch_request *req,
+                              const char *href, const char *reason)
+{
+    const char *first = req->first_href ? req->first_href : req->url.href;
+    const char *from = "";
+
+    if (strcmp(first, href) != 0) {
+        from = apr_pstrcat(p, " (redirected from '", first, "')", NULL);
+    }
+    return apr_pstrcat(p, "Access to fetch at '", href, "'", from,
+                       " from origin '", req->origin,
+                       "' has been blocked by CORS policy: ", reason, NULL);
 }
 
 const char *cors_fetch_console(apr_pool_t *p, const cors_fetch_request *req,
                                const char *reason)
 {
-    return apr_pstrcat(p, "Access to fetch at '", req->url.href,
-                       "' from origin '", req->origin,
-                       "' has been blocked by CORS policy: ", reason, NULL);
+    return console_at(p, req, req->url.href, reason);
 }
 
 /* The reason token of mod_cors's CORS-Debug header, if the response has
@@ -1064,11 +1167,42 @@ static const char *status_fix(apr_pool_t *p, const cors_fetch_request *req,
                         status);
 }
 
+/* What to do when the CORS check failed on a request whose origin a
+ * redirect made "null". */
+static const char *tainted_fix(apr_pool_t *p, const cors_fetch_request *req,
+                               const cors_fetch_verdict *v)
+{
+    const char *what;
+
+    switch (v->error) {
+    case CORS_FETCH_ALLOW_ORIGIN_MISMATCH:
+        what = apr_psprintf(p, "this server allows '%s'", v->hint);
+        break;
+    case CORS_FETCH_INVALID_ALLOW_ORIGIN:
+        what = apr_psprintf(p, "this server answers '%s'", v->hint);
+        break;
+    default:
+        what = "this server allows no origin here";
+        break;
+    }
+    return apr_psprintf(p,
+                        "%s, and the browser sent Origin: null: once a "
+                        "redirect leaves an origin other than the page's "
+                        "for another, browsers hide the page's origin (the "
+                        "Fetch standard's redirect-taint). Call %s from the "
+                        "page directly instead of %s; or have this server "
+                        "allow the origin null ('*' without credentials, or "
+                        "CORSAllowOrigin null with mod_cors, which lets "
+                        "every sandboxed page in too)",
+                        what, req->url.href,
+                        req->first_href ? req->first_href : "?");
+}
+
 static const char *fix_text(apr_pool_t *p, const cors_fetch_request *req,
                             const cors_fetch_verdict *v, int status,
                             const apr_array_header_t *headers)
 {
-    const char *o = req->origin, *diff;
+    const char *o = cors_fetch_serialized_origin(req), *diff;
 
     switch (v->error) {
     case CORS_FETCH_OK:
@@ -1175,6 +1309,24 @@ static const char *fix_text(apr_pool_t *p, const cors_fetch_request *req,
         }
         return apr_psprintf(p, "add %s to CORSAllowHeaders%s", v->hint, why);
     }
+    case CORS_FETCH_REDIRECT_CREDENTIALS:
+        return apr_psprintf(p,
+                            "the redirect goes to %s, a URL with a user name "
+                            "or password, which browsers refuse for a "
+                            "cross-origin request: redirect to the URL "
+                            "without them (credentials belong in a cookie or "
+                            "an Authorization header)",
+                            v->hint);
+    case CORS_FETCH_REDIRECT_SCHEME:
+        return apr_psprintf(p,
+                            "the redirect goes to %s, and fetch() follows "
+                            "redirects to http: and https: URLs only: "
+                            "redirect to an https:// URL",
+                            v->hint);
+    case CORS_FETCH_REDIRECT_UNSAFE:
+    case CORS_FETCH_REDIRECT_INVALID:
+    case CORS_FETCH_TOO_MANY_REDIRECTS:
+        break;
     }
     return NULL;
 }
@@ -1191,6 +1343,28 @@ static cors_fetch_error fail(apr_pool_t *p, const cors_fetch_request *req,
     v->reason = reason_text(p, e, preflight, v->hint);
     v->console = cors_fetch_console(p, req, v->reason);
     v->fix = fix_text(p, req, v, status, headers);
+    if (req->tainted && (e == CORS_FETCH_MISSING_ALLOW_ORIGIN ||
+                         e == CORS_FETCH_ALLOW_ORIGIN_MISMATCH ||
+                         e == CORS_FETCH_INVALID_ALLOW_ORIGIN)) {
+        v->fix = tainted_fix(p, req, v);
+    }
+    return e;
+}
+
+/* Fills v with the network error E: no CORS message, only Chrome's
+ * "Failed to load resource: net::ERR_..." for the current URL. */
+static cors_fetch_error network_fail(apr_pool_t *p,
+                                     const cors_fetch_request *req,
+                                     cors_fetch_verdict *v, cors_fetch_error e,
+                                     const char *code, const char *fix)
+{
+    v->error = e;
+    v->network_error = 1;
+    v->hint = code;
+    v->reason = code;
+    v->console = apr_pstrcat(p, req->url.href,
+                             " - Failed to load resource: ", code, NULL);
+    v->fix = fix;
     return e;
 }
 
@@ -1202,6 +1376,7 @@ static cors_fetch_error check_access(apr_pool_t *p,
 {
     const char *acao =
         cors_fetch_get(p, headers, "Access-Control-Allow-Origin");
+    const char *origin = cors_fetch_serialized_origin(req);
     const char *acac;
 
     *hint = NULL;
@@ -1212,7 +1387,7 @@ static cors_fetch_error check_access(apr_pool_t *p,
     if (acao == NULL) {
         return CORS_FETCH_MISSING_ALLOW_ORIGIN;
     }
-    if (strcmp(acao, req->origin) != 0) {
+    if (strcmp(acao, origin) != 0) {
         *hint = acao;
         if (strpbrk(acao, " ,")) {
             return CORS_FETCH_MULTIPLE_ALLOW_ORIGIN;
@@ -1416,4 +1591,364 @@ const char *cors_fetch_prepare(apr_pool_t *p, cors_fetch_request *req)
         h->value = "text/plain;charset=UTF-8";
     }
     return NULL;
+}
+
+/* ---- redirects ----------------------------------------------------------- */
+
+static int is_url_slash(char c)
+{
+    return c == '/' || c == '\\';
+}
+
+/* An absolute URL built from SCHEME and what follows its "//": the
+ * authority (with a user name and password, perhaps) and the rest. */
+static const char *resolve_authority(apr_pool_t *p, const char *scheme,
+                                     const char *rest, cors_fetch_location *out)
+{
+    const char *end = rest + strcspn(rest, "/?\\"), *at = NULL, *c;
+    const char *userinfo = NULL, *err;
+    cors_fetch_url url;
+
+    for (c = rest; c < end; c++) {
+        if (*c == '@') {
+            at = c;
+        }
+    }
+    if (at) {
+        userinfo = apr_pstrmemdup(p, rest, (size_t)(at - rest));
+        out->credentials = userinfo[0] != '\0' && strcmp(userinfo, ":") != 0;
+        rest = at + 1;
+    }
+    out->scheme = scheme;
+    err = cors_fetch_parse_url(p, apr_pstrcat(p, scheme, "://", rest, NULL),
+                               &url);
+    if (strcmp(scheme, "file") == 0) {
+        out->href = apr_pstrcat(p, "file:///", rest, NULL);
+        return NULL;
+    }
+    if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        /* Written as the browser would, when it parses as a host. */
+        const char *h, *r;
+        int port;
+
+        if (parse_authority(p, apr_pstrcat(p, scheme, "://", rest, NULL),
+                            &scheme, &h, &port, &r) == NULL) {
+            out->href = apr_pstrcat(p, serialize_origin(p, scheme, h, port),
+                                    *r == '/' ? "" : "/", r, NULL);
+        }
+        else {
+            out->href = apr_pstrcat(p, scheme, "://", rest, NULL);
+        }
+        return NULL;
+    }
+    if (err) {
+        return err;
+    }
+    out->http = 1;
+    out->url = url;
+    out->href = url.href;
+    if (userinfo) {
+        out->href = apr_pstrcat(p, scheme, "://", userinfo, "@",
+                                url.href + strlen(scheme) + 3, NULL);
+    }
+    return NULL;
+}
+
+/* REF (no scheme, no "//") against the http(s) URL BASE. */
+static const char *resolve_relative(apr_pool_t *p, const cors_fetch_url *base,
+                                    const char *ref, cors_fetch_location *out)
+{
+    const char *path = apr_pstrmemdup(p, base->path, strcspn(base->path, "?"));
+    const char *abs, *err;
+
+    if (is_url_slash(*ref)) {
+        abs = apr_pstrcat(p, base->origin, ref, NULL);
+    }
+    else if (*ref == '?') {
+        abs = apr_pstrcat(p, base->origin, path, ref, NULL);
+    }
+    else if (*ref == '\0') {
+        abs = base->href;
+    }
+    else {
+        const char *slash = strrchr(path, '/');
+
+        abs = apr_pstrcat(p, base->origin,
+                          apr_pstrmemdup(p, path, (size_t)(slash - path) + 1),
+                          ref, NULL);
+    }
+    err = cors_fetch_parse_url(p, abs, &out->url);
+    if (err) {
+        return err;
+    }
+    out->scheme = out->url.scheme;
+    out->http = 1;
+    out->href = out->url.href;
+    return NULL;
+}
+
+const char *cors_fetch_resolve_location(apr_pool_t *p,
+                                        const cors_fetch_url *base,
+                                        const char *location,
+                                        cors_fetch_location *out)
+{
+    const char *s = location, *c;
+    char *in, *o;
+    size_t len, i;
+
+    memset(out, 0, sizeof(*out));
+    /* The URL parser drops leading and trailing C0 controls and spaces,
+     * and tabs and newlines anywhere; the fragment is never sent. */
+    while (*s && (unsigned char)*s <= 0x20) {
+        s++;
+    }
+    len = strlen(s);
+    while (len > 0 && (unsigned char)s[len - 1] <= 0x20) {
+        len--;
+    }
+    in = apr_palloc(p, len + 1);
+    for (o = in, i = 0; i < len; i++) {
+        if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r') {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    in[strcspn(in, "#")] = '\0';
+
+    c = in;
+    if (apr_isalpha(*c)) {
+        while (apr_isalnum(*c) || *c == '+' || *c == '-' || *c == '.') {
+            c++;
+        }
+        if (*c == ':') {
+            const char *scheme =
+                lower(p, apr_pstrmemdup(p, in, (size_t)(c - in)));
+            const char *rest = c + 1;
+
+            if (!is_special_scheme(scheme, strlen(scheme))) {
+                out->scheme = scheme;
+                out->href = apr_pstrcat(p, scheme, ":", rest, NULL);
+                return NULL;
+            }
+            /* "http:/x" or "http:x" from an http URL is relative. */
+            if (strcmp(scheme, base->scheme) == 0 &&
+                !(is_url_slash(rest[0]) && is_url_slash(rest[1]))) {
+                return resolve_relative(p, base, rest, out);
+            }
+            while (is_url_slash(*rest)) {
+                rest++;
+            }
+            return resolve_authority(p, scheme, rest, out);
+        }
+    }
+    if (is_url_slash(in[0]) && is_url_slash(in[1])) {
+        c = in;
+        while (is_url_slash(*c)) {
+            c++;
+        }
+        return resolve_authority(p, base->scheme, c, out);
+    }
+    return resolve_relative(p, base, in, out);
+}
+
+const char *cors_fetch_redirect_method(int status, const char *method)
+{
+    if (((status == 301 || status == 302) && strcmp(method, "POST") == 0) ||
+        (status == 303 && strcmp(method, "GET") != 0 &&
+         strcmp(method, "HEAD") != 0)) {
+        return "GET";
+    }
+    return method;
+}
+
+int cors_fetch_redirect_taints(const char *origin, const char *from,
+                               const char *to)
+{
+    return strcmp(from, to) != 0 && strcmp(origin, from) != 0;
+}
+
+/* Removes the headers named in NAMES (NULL-terminated) from REQ; returns
+ * the names removed, "a, b", or NULL. */
+static const char *drop_headers(apr_pool_t *p, cors_fetch_request *req,
+                                const char *const *names)
+{
+    apr_array_header_t *kept =
+        apr_array_make(p, req->headers->nelts + 1, sizeof(cors_fetch_header));
+    const cors_fetch_header *h = (const cors_fetch_header *)req->headers->elts;
+    const char *dropped = NULL;
+    int i, j;
+
+    for (i = 0; i < req->headers->nelts; i++) {
+        for (j = 0; names[j]; j++) {
+            if (strcasecmp(h[i].name, names[j]) == 0) {
+                break;
+            }
+        }
+        if (names[j] == NULL) {
+            *(cors_fetch_header *)apr_array_push(kept) = h[i];
+        }
+        else if (dropped == NULL) {
+            dropped = h[i].name;
+        }
+        else if (!strstr(dropped, h[i].name)) {
+            dropped = apr_pstrcat(p, dropped, ", ", h[i].name, NULL);
+        }
+    }
+    req->headers = kept;
+    return dropped;
+}
+
+/* The local schemes browsers refuse to be redirected to with a network
+ * error (net::ERR_UNSAFE_REDIRECT in Chrome); for other schemes, Chrome
+ * prints a CORS message. */
+static int is_unsafe_redirect_scheme(const char *scheme)
+{
+    static const char *const local[] = {"about", "blob",       "data",
+                                        "file",  "filesystem", NULL};
+    int i;
+
+    for (i = 0; local[i]; i++) {
+        if (strcmp(scheme, local[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+cors_fetch_error cors_fetch_follow_redirect(apr_pool_t *p,
+                                            cors_fetch_request *req, int status,
+                                            const apr_array_header_t *headers,
+                                            cors_fetch_redirect *what,
+                                            cors_fetch_verdict *v)
+{
+    static const char *const body_headers[] = {
+        "Content-Encoding", "Content-Language", "Content-Location",
+        "Content-Type", NULL};
+    static const char *const non_wildcard[] = {"Authorization", NULL};
+    const cors_fetch_header *h = (const cors_fetch_header *)headers->elts;
+    const char *location = NULL, *err, *method, *dropped;
+    int uses_cors = cors_fetch_uses_cors(req), i;
+    cors_fetch_location loc;
+
+    memset(v, 0, sizeof(*v));
+    memset(what, 0, sizeof(*what));
+    what->status = status;
+    what->from = req->url.href;
+    for (i = 0; i < headers->nelts; i++) {
+        if (strcasecmp(h[i].name, "Location") != 0) {
+            continue;
+        }
+        if (location && strcmp(location, h[i].value) != 0) {
+            return network_fail(
+                p, req, v, CORS_FETCH_REDIRECT_INVALID,
+                "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+                apr_psprintf(p,
+                             "the redirect has two different Location "
+                             "headers ('%s' and '%s'): send one",
+                             shown(p, location), shown(p, h[i].value)));
+        }
+        location = h[i].value;
+    }
+    if (location == NULL) {
+        return CORS_FETCH_OK; /* not a redirect: nothing to follow */
+    }
+    err = cors_fetch_resolve_location(p, &req->url, location, &loc);
+    if (err) {
+        return network_fail(p, req, v, CORS_FETCH_REDIRECT_INVALID,
+                            "net::ERR_INVALID_REDIRECT",
+                            apr_psprintf(p,
+                                         "the redirect's Location '%s' does "
+                                         "not parse: %s. Send an absolute "
+                                         "URL (https://host/path) or a path",
+                                         shown(p, location), err));
+    }
+    what->to = loc.href;
+    if (!loc.http) {
+        if (is_unsafe_redirect_scheme(loc.scheme)) {
+            return network_fail(
+                p, req, v, CORS_FETCH_REDIRECT_UNSAFE,
+                "net::ERR_UNSAFE_REDIRECT",
+                apr_psprintf(p,
+                             "the redirect goes to %s, and browsers never "
+                             "follow a redirect to a %s: URL: redirect to "
+                             "an https:// URL",
+                             shown(p, loc.href), loc.scheme));
+        }
+        fail(p, req, v, CORS_FETCH_REDIRECT_SCHEME, 0, shown(p, loc.href),
+             status, headers);
+        v->console = console_at(p, req, loc.href, v->reason);
+        return v->error;
+    }
+    if (req->redirect_count >= CORS_FETCH_MAX_REDIRECTS) {
+        return network_fail(
+            p, req, v, CORS_FETCH_TOO_MANY_REDIRECTS,
+            "net::ERR_TOO_MANY_REDIRECTS",
+            apr_psprintf(p,
+                         "the redirects do not end: after %d, %s still "
+                         "redirects to %s. Look for a rule that matches its "
+                         "own target (a RewriteRule without a RewriteCond, "
+                         "an http/https or www redirect that a proxy in "
+                         "front undoes)",
+                         CORS_FETCH_MAX_REDIRECTS, req->url.href, loc.href));
+    }
+    if (loc.credentials &&
+        (uses_cors || strcmp(req->origin, loc.url.origin) != 0)) {
+        fail(p, req, v, CORS_FETCH_REDIRECT_CREDENTIALS, 0, loc.href, status,
+             headers);
+        v->note = "Chrome (up to at least version 156) leaves the location "
+                  "out of this message";
+        return v->error;
+    }
+
+    method = cors_fetch_redirect_method(status, req->method);
+    if (strcmp(method, req->method) != 0) {
+        what->old_method = req->method;
+        what->body_dropped = req->has_body;
+        req->method = method;
+        req->has_body = 0;
+        what->dropped = drop_headers(p, req, body_headers);
+    }
+    what->cross_origin = strcmp(req->url.origin, loc.url.origin) != 0;
+    if (what->cross_origin) {
+        dropped = drop_headers(p, req, non_wildcard);
+        if (dropped) {
+            what->dropped = what->dropped ? apr_pstrcat(p, what->dropped, ", ",
+                                                        dropped, NULL)
+                                          : dropped;
+        }
+    }
+    if (!req->tainted && cors_fetch_redirect_taints(
+                             req->origin, req->url.origin, loc.url.origin)) {
+        req->tainted = 1;
+        what->tainted_now = 1;
+    }
+    if (uses_cors) {
+        req->cors_tainting = 1;
+    }
+    if (req->first_href == NULL) {
+        req->first_href = req->url.href;
+    }
+    req->redirect_count++;
+    req->url = loc.url;
+    return CORS_FETCH_OK;
+}
+
+const char *cors_fetch_printable(apr_pool_t *p, const char *s, apr_size_t len,
+                                 int keep_newlines)
+{
+    char *out = apr_palloc(p, 4 * len + 1), *o = out;
+    apr_size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c < 0x20 && !(c == '\n' && keep_newlines)) || c >= 0x7f) {
+            o += apr_snprintf(o, 5, "\\x%02x", c);
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
 }

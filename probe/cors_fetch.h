@@ -14,7 +14,13 @@
  *   - the CORS check of the preflight's response and of the actual
  *     response, with the message Chrome prints on the console for each
  *     failure and the likely fix in mod_cors terms;
- *   - the response headers a script can read.
+ *   - the response headers a script can read;
+ *   - redirects, as "HTTP-redirect fetch" follows them: at most 20, each
+ *     Location resolved against the current URL, POST turned into GET by
+ *     301 and 302 (anything but HEAD by 303), Authorization dropped when
+ *     the origin changes, and the request's origin serialized as "null"
+ *     once a redirect leaves an origin other than the page's for yet
+ *     another one (the "redirect-taint" of the request).
  *
  * Where Chrome and the standard disagree on which error to report first,
  * the order is Chrome's (the verdict is the same): a redirected preflight
@@ -47,14 +53,21 @@ typedef struct {
 } cors_fetch_url;
 
 /* What the page asks for: fetch(url, {method, headers, body, credentials}).
- * headers holds cors_fetch_header entries (as given, values normalised). */
+ * headers holds cors_fetch_header entries (as given, values normalised).
+ * The last four fields start at zero and are kept by
+ * cors_fetch_follow_redirect. */
 typedef struct {
     const char *origin; /* serialized origin of the page, or "null" */
-    cors_fetch_url url;
+    cors_fetch_url url; /* the current URL: the last of the redirects */
     const char *method; /* normalised (see cors_fetch_normalize_method) */
     apr_array_header_t *headers;
     int credentials; /* credentials: 'include' */
     int has_body;
+    int redirect_count;     /* redirects followed so far */
+    const char *first_href; /* the URL given to fetch(), once redirected */
+    int cors_tainting;      /* a URL on another origin was fetched: CORS
+                               applies from then on, even back home */
+    int tainted;            /* the origin is now sent as "null" */
 } cors_fetch_request;
 
 /* The failures of the CORS protocol, as Chrome names them. */
@@ -71,8 +84,18 @@ typedef enum {
     CORS_FETCH_INVALID_ALLOW_METHODS,
     CORS_FETCH_INVALID_ALLOW_HEADERS,
     CORS_FETCH_METHOD_NOT_ALLOWED,
-    CORS_FETCH_HEADER_NOT_ALLOWED
+    CORS_FETCH_HEADER_NOT_ALLOWED,
+    /* Following a redirect (cors_fetch_follow_redirect). */
+    CORS_FETCH_REDIRECT_CREDENTIALS, /* user:password@ in the Location */
+    CORS_FETCH_REDIRECT_SCHEME,      /* to a scheme fetch() cannot use */
+    /* Network errors: no CORS message, only net::ERR_... */
+    CORS_FETCH_REDIRECT_UNSAFE,   /* to data:, file:, about: ... */
+    CORS_FETCH_REDIRECT_INVALID,  /* a Location that is not a URL */
+    CORS_FETCH_TOO_MANY_REDIRECTS /* a 21st redirect */
 } cors_fetch_error;
+
+/* The most redirects one fetch() follows. */
+#define CORS_FETCH_MAX_REDIRECTS 20
 
 /* The outcome of one CORS check. */
 typedef struct {
@@ -84,7 +107,32 @@ typedef struct {
     const char *console; /* the whole console line (NULL when allowed) */
     const char *fix;     /* what to change, in mod_cors terms */
     const char *note;    /* where browsers differ, or NULL */
+    int network_error;   /* a network error: console is Chrome's
+                            "Failed to load resource" line, not a CORS
+                            message */
 } cors_fetch_verdict;
+
+/* A Location resolved against the current URL. */
+typedef struct {
+    const char *scheme; /* lower case */
+    const char *href;   /* the URL as the browser writes it, without the
+                           fragment, user name and password included */
+    int http;           /* http or https: url is set */
+    int credentials;    /* it has a user name or a password */
+    cors_fetch_url url; /* the http(s) URL, without user name and password */
+} cors_fetch_location;
+
+/* What following one redirect changed, for the record. */
+typedef struct {
+    int status;
+    const char *from;       /* the URL that answered with the redirect */
+    const char *to;         /* the URL the browser goes to */
+    const char *old_method; /* the method before, when it became GET */
+    int body_dropped;       /* the body was dropped with it */
+    const char *dropped;    /* names of headers removed, "a, b", or NULL */
+    int cross_origin;       /* the redirect leaves the current origin */
+    int tainted_now;        /* this redirect made the origin "null" */
+} cors_fetch_redirect;
 
 /* ---- the request ------------------------------------------------------ */
 
@@ -146,8 +194,17 @@ int cors_fetch_needs_preflight(apr_pool_t *p, const cors_fetch_request *req,
 const char *cors_fetch_request_headers_value(apr_pool_t *p,
                                              const cors_fetch_request *req);
 
-/* 1 when the page and the URL have the same origin: CORS does not apply. */
+/* 1 when the page and the URL have the same origin. */
 int cors_fetch_same_origin(const cors_fetch_request *req);
+
+/* 1 when fetching the current URL of REQ uses CORS (the Fetch standard's
+ * response tainting "cors"): it is on another origin than the page, or a
+ * redirect went through one. */
+int cors_fetch_uses_cors(const cors_fetch_request *req);
+
+/* The Origin REQ sends and that Access-Control-Allow-Origin must equal:
+ * the page's origin, or "null" once a redirect tainted it. */
+const char *cors_fetch_serialized_origin(const cors_fetch_request *req);
 
 /* ---- responses -------------------------------------------------------- */
 
@@ -159,6 +216,38 @@ const char *cors_fetch_get(apr_pool_t *p, const apr_array_header_t *headers,
 /* 1 for the statuses a browser follows as a redirect (301, 302, 303, 307,
  * 308) when the response has a Location. */
 int cors_fetch_is_redirect(int status, const apr_array_header_t *headers);
+
+/* ---- redirects -------------------------------------------------------- */
+
+/* Resolves LOCATION against the current URL BASE, as the URL standard's
+ * parser does for an http(s) base: absolute URLs, "//host/path", "/path",
+ * "?query", relative paths with "." and ".." segments.  Returns NULL and
+ * fills *out, or an error message when LOCATION is not a URL. */
+const char *cors_fetch_resolve_location(apr_pool_t *p,
+                                        const cors_fetch_url *base,
+                                        const char *location,
+                                        cors_fetch_location *out);
+
+/* The method after a redirect with STATUS: GET for POST after 301 or 302,
+ * and for anything but GET and HEAD after 303; else METHOD. */
+const char *cors_fetch_redirect_method(int status, const char *method);
+
+/* 1 when a redirect from a URL of origin FROM to one of origin TO makes a
+ * request of page origin ORIGIN send "null" from then on: the redirect
+ * changes origin, and FROM is not the page's origin. */
+int cors_fetch_redirect_taints(const char *origin, const char *from,
+                               const char *to);
+
+/* "HTTP-redirect fetch": follows the redirect response (STATUS, HEADERS)
+ * to the current URL of REQ, which must have passed the CORS check if it
+ * uses CORS.  On success updates REQ (URL, method, body, headers, redirect
+ * count, taint), fills *what and returns CORS_FETCH_OK; else fills *v
+ * (network_error set for the net::ERR_ failures) and returns v->error. */
+cors_fetch_error cors_fetch_follow_redirect(apr_pool_t *p,
+                                            cors_fetch_request *req, int status,
+                                            const apr_array_header_t *headers,
+                                            cors_fetch_redirect *what,
+                                            cors_fetch_verdict *v);
 
 /* The CORS check of the preflight's response (STATUS and HEADERS), then of
  * the request against its Access-Control-Allow-Methods and -Headers.
@@ -189,8 +278,15 @@ cors_fetch_readable_headers(apr_pool_t *p, const cors_fetch_request *req,
                             const apr_array_header_t *headers);
 
 /* The console line Chrome prints for an error: "Access to fetch at 'URL'
- * from origin 'ORIGIN' has been blocked by CORS policy: " + REASON. */
+ * from origin 'ORIGIN' has been blocked by CORS policy: " + REASON, with
+ * "(redirected from 'FIRST URL') " after the URL once redirected. */
 const char *cors_fetch_console(apr_pool_t *p, const cors_fetch_request *req,
                                const char *reason);
+
+/* S[0..LEN) as text that is safe on a terminal: bytes below 0x20 but
+ * newline (when KEEP_NEWLINES), 0x7f and bytes from 0x80 as \xNN, a
+ * backslash as it is. */
+const char *cors_fetch_printable(apr_pool_t *p, const char *s, apr_size_t len,
+                                 int keep_newlines);
 
 #endif

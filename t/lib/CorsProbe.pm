@@ -14,6 +14,17 @@ use File::Spec ();
 use File::Temp ();
 use Time::HiRes ();
 use Test::More import => [qw(is is_deeply like unlike diag)];
+use Exporter qw(import);
+
+# What cors-probe prints, shared by t/probe/*.t.
+our $APP = 'https://app.example.com';
+our $ALLOWED = qr/^a browser would allow this\.$/;
+our $BLOCKED = qr/^blocked\. Chrome's console says:$/;
+our $PREFLIGHT = "Response to preflight request doesn't pass access control "
+    . 'check: ';
+our $NO_ACAO = "No 'Access-Control-Allow-Origin' header is present on the "
+    . 'requested resource.';
+our @EXPORT_OK = qw($APP $ALLOWED $BLOCKED $PREFLIGHT $NO_ACAO);
 
 # The binary: built in the source tree, which Apache::Test runs a copy of.
 sub binary
@@ -90,9 +101,12 @@ sub tag
 }
 
 # The requests carrying "t=TAG" found in probe_access_log, as hashes
-# (port, method, status, origin, acrm, acrh, cookie).  Waits until at least
-# MIN (default 1) are there, for up to five seconds, then a little longer
-# so that a request that should not have come has had its chance.
+# (port, method, status, origin, acrm, acrh, cookie), in the order they
+# started (httpd writes a line when the response has gone out, so the
+# next request of a preflight or a redirect can be written first).  Waits
+# until at least MIN (default 1) are there, for up to five seconds, then a
+# little longer so that a request that should not have come has had its
+# chance.
 sub reached
 {
     my ($tag, $min) = @_;
@@ -114,11 +128,12 @@ sub logged
     my @found;
     open my $fh, '<', $log or return @found;
     while (my $line = <$fh>) {
-        next unless $line =~ m{^(\d+) (\S+) \S*[?&]t=\Q$tag\E(?:&\S*)? (\d+) origin="(.*?)" acrm="(.*?)" acrh="(.*?)" cookie="(.*?)"$};
+        next unless $line =~ m{^(\d+) (\S+) \S*[?&]t=\Q$tag\E(?:&\S*)? (\d+) origin="(.*?)" acrm="(.*?)" acrh="(.*?)" cookie="(.*?)" start=(\d+)$};
         push @found, { port => $1, method => $2, status => $3, origin => $4,
-                       acrm => $5, acrh => $6, cookie => $7 };
+                       acrm => $5, acrh => $6, cookie => $7, start => $8 };
     }
     close $fh;
+    @found = sort { $a->{start} <=> $b->{start} } @found;
     return @found;
 }
 
@@ -134,7 +149,9 @@ sub reached_summary
 # for blocked requests the console text after "blocked by CORS policy: "
 # (exactly, or matching RE) and the fix, else that there is no console
 # line, and the requests that reached httpd ("OPTIONS 204", "GET 200").
-# Runs 4 checks, 5 with reason.  Returns the run.
+# For a network error, which has no CORS message, console => TEXT checks
+# the whole Console: line instead of reason.
+# Runs 4 checks, 5 with reason or console.  Returns the run.
 sub probe_ok
 {
     my ($name, %a) = @_;
@@ -144,7 +161,12 @@ sub probe_ok
         or diag("stdout:\n$r->{out}\nstderr:\n$r->{err}");
     like(line_of($r->{out}, 'Verdict: ') // '', $a{verdict},
          "$name: the verdict");
-    if (defined $a{reason}) {
+    if (defined $a{console}) {
+        is(line_of($r->{out}, 'Console: '), $a{console},
+           "$name: Chrome's console line") or diag($r->{out});
+        like(line_of($r->{out}, 'Fix: ') // '', $a{fix}, "$name: the fix");
+    }
+    elsif (defined $a{reason}) {
         my $ok = ref $a{reason} eq 'Regexp'
             ? like(reason_of($r->{out}) // '', $a{reason},
                    "$name: Chrome's console text")

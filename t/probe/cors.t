@@ -11,17 +11,11 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 
 use Apache::Test qw(-withtestmore);
-use CorsProbe;
+use CorsProbe qw($APP $ALLOWED $BLOCKED $PREFLIGHT $NO_ACAO);
 
 CorsProbe::require_binary();
 plan tests => 117;
 
-my $APP = 'https://app.example.com';
-my $ALLOWED = qr/^a browser would allow this\.$/;
-my $BLOCKED = qr/^blocked\. Chrome's console says:$/;
-my $PREFLIGHT = "Response to preflight request doesn't pass access control check: ";
-my $NO_ACAO = "No 'Access-Control-Allow-Origin' header is present on the "
-    . "requested resource.";
 
 sub url
 {

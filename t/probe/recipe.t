@@ -10,17 +10,11 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 
 use Apache::Test qw(-withtestmore);
-use CorsProbe;
+use CorsProbe qw($APP $ALLOWED $BLOCKED $PREFLIGHT $NO_ACAO);
 
 CorsProbe::require_binary();
-plan tests => 83;
+plan tests => 108;
 
-my $APP = 'https://app.example.com';
-my $ALLOWED = qr/^a browser would allow this\.$/;
-my $BLOCKED = qr/^blocked\. Chrome's console says:$/;
-my $PREFLIGHT = "Response to preflight request doesn't pass access control check: ";
-my $NO_ACAO = "No 'Access-Control-Allow-Origin' header is present on the "
-    . "requested resource.";
 my $NO_CORS_INFO = " Have the server send the header with a valid value.";
 
 sub url
@@ -96,13 +90,13 @@ CorsProbe::probe_ok('recipe: preflight redirected',
     reason => $PREFLIGHT . 'Redirect is not allowed for a preflight request.',
     fix => qr/redirected \(301 to \S+\/recipe\/echo\?t=rmoved\S*\), and browsers never follow/,
     sent => ['OPTIONS 301']);
-# Without a preflight, the redirect passes the CORS check ("always") and
-# the browser would follow it.
+# Without a preflight, the redirect passes the CORS check ("always"), and
+# the browser follows it to /recipe/, which passes too (more in
+# t/probe/redirect.t).
 CorsProbe::probe_ok('recipe: GET redirected',
     url => url('probe_recipe', 'rmovedget', '/moved/echo'),
-    args => ['--origin', $APP], exit => 0,
-    verdict => qr/^this response passes the CORS check; a browser would follow its redirect to \S+\/recipe\/echo/,
-    sent => ['GET 301']);
+    args => ['--origin', $APP], exit => 0, verdict => $ALLOWED,
+    sent => ['GET 301', 'GET 200']);
 # Access-Control-Allow-Methods: GET, POST, and the page wants PUT.
 CorsProbe::probe_ok('recipe: method missing',
     url => url('probe_recipe', 'rput', '/recipe/echo'),
@@ -153,6 +147,44 @@ CorsProbe::probe_ok('recipe: fixed origin, the right page',
     url => url('probe_recipe', 'rfixedok', '/fixed/echo'),
     args => ['--origin', $APP], exit => 0, verdict => $ALLOWED,
     sent => ['GET 200']);
+# Values that are not what the standard allows.  Not an origin at all:
+CorsProbe::probe_ok('recipe: not an origin',
+    url => url('probe_recipe', 'rinvalid', '/invalid/echo'),
+    args => ['--origin', $APP], exit => 1, verdict => $BLOCKED,
+    reason => "The 'Access-Control-Allow-Origin' header contains the invalid "
+        . "value 'app.example.com'." . $NO_CORS_INFO,
+    fix => qr/^Access-Control-Allow-Origin must be exactly the origin \(\Q$APP\E\), '\*' or 'null'/,
+    sent => ['GET 200']);
+# Two origins in one header: browsers take no list.
+CorsProbe::probe_ok('recipe: two origins',
+    url => url('probe_recipe', 'rtwo', '/twoorigins/echo'),
+    args => ['--origin', $APP], exit => 1, verdict => $BLOCKED,
+    reason => "The 'Access-Control-Allow-Origin' header contains multiple "
+        . "values '$APP, https://admin.example.com', but only one is "
+        . "allowed." . $NO_CORS_INFO,
+    fix => qr/send it from one place only/, sent => ['GET 200']);
+# Access-Control-Allow-Methods that is not a comma-separated list of
+# tokens: "PUT DELETE", "GET, PUT/DELETE".
+for my $case (['spaces', 'PUT DELETE'], ['badmethods', 'GET, PUT/DELETE']) {
+    my ($path, $value) = @$case;
+    CorsProbe::probe_ok("recipe: Access-Control-Allow-Methods: $value",
+        url => url('probe_recipe', "r$path", "/$path/echo"),
+        args => ['--origin', $APP, '-X', 'PUT'], exit => 1,
+        verdict => $BLOCKED,
+        reason => 'Cannot parse Access-Control-Allow-Methods response header '
+            . 'field in preflight response.',
+        fix => qr/^Access-Control-Allow-Methods must be a comma-separated list of method names/,
+        sent => ['OPTIONS 200']);
+}
+# Access-Control-Allow-Headers: "Content-Type: application/json".
+CorsProbe::probe_ok('recipe: Access-Control-Allow-Headers with a colon',
+    url => url('probe_recipe', 'rbadhdr', '/badheaders/echo'),
+    args => ['--origin', $APP, '-H', 'X-Debug: 1'], exit => 1,
+    verdict => $BLOCKED,
+    reason => 'Cannot parse Access-Control-Allow-Headers response header '
+        . 'field in preflight response.',
+    fix => qr/^Access-Control-Allow-Headers must be a comma-separated list of header names/,
+    sent => ['OPTIONS 200']);
 # "True" is not "true".
 CorsProbe::probe_ok('recipe: credentials True',
     url => url('probe_recipe', 'rtrue', '/truecase/echo'),

@@ -66,7 +66,12 @@ static const char *const error_names[] = {"ok",
                                           "invalid-allow-methods",
                                           "invalid-allow-headers",
                                           "method-not-allowed",
-                                          "header-not-allowed"};
+                                          "header-not-allowed",
+                                          "redirect-credentials",
+                                          "redirect-scheme",
+                                          "redirect-unsafe",
+                                          "redirect-invalid",
+                                          "too-many-redirects"};
 
 /* ---- requests a page can make ------------------------------------------ */
 
@@ -172,6 +177,14 @@ static void test_urls(void)
          "https://api.example.com", NULL},
         {"http://h:80/a b?q=1#frag", "http://h/a%20b?q=1", "http://h", NULL},
         {"http://h?x", "http://h/?x", "http://h", NULL},
+        /* "." and ".." segments are worked out, in the path only. */
+        {"http://h/a/./b/../c?x/../y", "http://h/a/c?x/../y", "http://h", NULL},
+        {"http://h/a/b/..", "http://h/a/", "http://h", NULL},
+        {"http://h/a/.", "http://h/a/", "http://h", NULL},
+        {"http://h/../../x", "http://h/x", "http://h", NULL},
+        {"http://h/a/%2e%2E/b", "http://h/b", "http://h", NULL},
+        {"http://h/a//b/", "http://h/a//b/", "http://h", NULL},
+        {"http://h/.a/..b", "http://h/.a/..b", "http://h", NULL},
         {"http://[::1]:8080/", "http://[::1]:8080/", "http://[::1]:8080", NULL},
         {"http://user:pw@h/", NULL, NULL, "user name or password"},
         {"ftp://h/", NULL, NULL, "only to http and https"},
@@ -854,6 +867,411 @@ static void test_misc(void)
                 "X-Forwarded-For is not forbidden");
 }
 
+/* ---- redirects ------------------------------------------------------------ */
+
+static void test_locations(void)
+{
+    static const struct {
+        const char *in, *href;
+        int http, credentials;
+        const char *error;
+    } cases[] = {
+        {"https://other.example.com/x", "https://other.example.com/x", 1, 0,
+         NULL},
+        {"HTTP://Other.Example.COM:80/x", "http://other.example.com/x", 1, 0,
+         NULL},
+        {"/login?next=%2F", "https://api.example.com/login?next=%2F", 1, 0,
+         NULL},
+        {"../v2/items", "https://api.example.com/v2/items", 1, 0, NULL},
+        {"./other", "https://api.example.com/v1/other", 1, 0, NULL},
+        {"a/b/../c", "https://api.example.com/v1/a/c", 1, 0, NULL},
+        {"?page=2", "https://api.example.com/v1/items?page=2", 1, 0, NULL},
+        {"//cdn.example.com/a", "https://cdn.example.com/a", 1, 0, NULL},
+        {"\\\\cdn.example.com\\a", "https://cdn.example.com/a", 1, 0, NULL},
+        {"", URL, 1, 0, NULL},
+        {"#top", URL, 1, 0, NULL},
+        {"/x#top", "https://api.example.com/x", 1, 0, NULL},
+        {" /a\t/b\n ", "https://api.example.com/a/b", 1, 0, NULL},
+        {"/a/%2e%2E/b", "https://api.example.com/b", 1, 0, NULL},
+        /* The same scheme without "//" is relative; another is not. */
+        {"https:/x", "https://api.example.com/x", 1, 0, NULL},
+        {"https:x", "https://api.example.com/v1/x", 1, 0, NULL},
+        {"http:other.example.com/x", "http://other.example.com/x", 1, 0, NULL},
+        {"http:///other.example.com/x", "http://other.example.com/x", 1, 0,
+         NULL},
+        /* User name and password. */
+        {"https://user:pw@other.example.com/",
+         "https://user:pw@other.example.com/", 1, 1, NULL},
+        {"https://user@other.example.com/", "https://user@other.example.com/",
+         1, 1, NULL},
+        {"https://:pw@other.example.com/", "https://:pw@other.example.com/", 1,
+         1, NULL},
+        {"https://@other.example.com/", "https://@other.example.com/", 1, 0,
+         NULL},
+        {"https://:@other.example.com/", "https://:@other.example.com/", 1, 0,
+         NULL},
+        /* Other schemes. */
+        {"data:,hello", "data:,hello", 0, 0, NULL},
+        {"JavaScript:alert(1)", "javascript:alert(1)", 0, 0, NULL},
+        {"ftp://Files.example.com/x", "ftp://files.example.com/x", 0, 0, NULL},
+        {"ws://h:80/x", "ws://h/x", 0, 0, NULL},
+        {"file:///etc/passwd", "file:///etc/passwd", 0, 0, NULL},
+        /* Not URLs. */
+        {"https://exa mple.com/", NULL, 0, 0, "not a URL"},
+        {"https://[::1/", NULL, 0, 0, "not a URL"},
+        {"https://h:99999/", NULL, 0, 0, "over 65535"},
+        {"//", NULL, 0, 0, "no host"},
+    };
+    cors_fetch_url base;
+    size_t i;
+
+    cors_fetch_parse_url(pool, URL, &base);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cors_fetch_location loc;
+        const char *err =
+            cors_fetch_resolve_location(pool, &base, cases[i].in, &loc);
+
+        if (cases[i].error) {
+            unit_contains(err, cases[i].error, "Location '%s' refused",
+                          unit_esc(cases[i].in));
+            continue;
+        }
+        unit_is_str(err ? err : loc.href, cases[i].href, "Location '%s' -> %s",
+                    unit_esc(cases[i].in), cases[i].href);
+        unit_ok(err == NULL && loc.http == cases[i].http &&
+                    loc.credentials == cases[i].credentials,
+                "  http %d, credentials %d", cases[i].http,
+                cases[i].credentials);
+    }
+    {
+        cors_fetch_location loc;
+
+        cors_fetch_resolve_location(pool, &base,
+                                    "https://u:p@Other.example.com", &loc);
+        unit_is_str(loc.url.href, "https://other.example.com/",
+                    "the URL to fetch has no user name and password");
+        unit_is_str(loc.url.origin, "https://other.example.com",
+                    "  and its origin");
+    }
+}
+
+static void test_redirect_rules(void)
+{
+    static const struct {
+        int status;
+        const char *method, *want;
+    } methods[] = {
+        {301, "POST", "GET"},      {302, "POST", "GET"},
+        {303, "POST", "GET"},      {301, "PUT", "PUT"},
+        {302, "DELETE", "DELETE"}, {301, "GET", "GET"},
+        {302, "HEAD", "HEAD"},     {303, "PUT", "GET"},
+        {303, "DELETE", "GET"},    {303, "patch", "GET"},
+        {303, "HEAD", "HEAD"},     {303, "GET", "GET"},
+        {307, "POST", "POST"},     {308, "PUT", "PUT"},
+        {307, "GET", "GET"},
+    };
+    static const struct {
+        const char *origin, *from, *to;
+        int want;
+    } taints[] = {
+        /* Within one origin: never. */
+        {ORIGIN, "https://api.example.com", "https://api.example.com", 0},
+        /* From the page's own origin to another: the origin is sent. */
+        {ORIGIN, ORIGIN, "https://api.example.com", 0},
+        /* From another origin to a third, or back to the page's: null. */
+        {ORIGIN, "https://api.example.com", "https://cdn.example.com", 1},
+        {ORIGIN, "https://api.example.com", ORIGIN, 1},
+        {ORIGIN, "http://api.example.com", "https://api.example.com", 1},
+        {"null", "https://api.example.com", "https://cdn.example.com", 1},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        unit_is_str(
+            cors_fetch_redirect_method(methods[i].status, methods[i].method),
+            methods[i].want, "%d turns %s into %s", methods[i].status,
+            methods[i].method, methods[i].want);
+    }
+    for (i = 0; i < sizeof(taints) / sizeof(taints[0]); i++) {
+        unit_is_int(cors_fetch_redirect_taints(taints[i].origin, taints[i].from,
+                                               taints[i].to),
+                    taints[i].want, "page %s, redirect %s -> %s: %s",
+                    taints[i].origin, taints[i].from, taints[i].to,
+                    taints[i].want ? "tainted" : "not tainted");
+    }
+}
+
+/* A redirect response to LOCATION. */
+static apr_array_header_t *moved(const char *location, const char *more)
+{
+    return headers(apr_pstrcat(pool, "Location: ", location, more[0] ? "|" : "",
+                               more, NULL));
+}
+
+static void test_follow_redirect(void)
+{
+    cors_fetch_redirect r;
+    cors_fetch_verdict v;
+    cors_fetch_error e;
+
+    /* 302 of a POST: a GET without body and Content-Type, same origin. */
+    {
+        cors_fetch_request req = request(
+            "POST", "Content-Type: text/plain|X-Debug: 1|Content-Language: en",
+            0);
+
+        req.has_body = 1;
+        e = cors_fetch_follow_redirect(pool, &req, 302, moved("/v2/items", ""),
+                                       &r, &v);
+        unit_is_str(error_names[e], "ok", "302 of a POST: followed");
+        unit_is_str(req.method, "GET", "  as a GET");
+        unit_ok(req.has_body == 0 && r.body_dropped == 1, "  without body");
+        unit_is_str(r.old_method, "POST", "  the old method recorded");
+        unit_is_str(r.dropped, "Content-Type, Content-Language",
+                    "  request-body headers dropped");
+        unit_is_str(cors_fetch_get(pool, req.headers, "X-Debug"), "1",
+                    "  other headers kept");
+        unit_is_str(req.url.href, "https://api.example.com/v2/items",
+                    "  the new URL");
+        unit_is_str(req.first_href, URL, "  the first URL kept");
+        unit_ok(req.redirect_count == 1 && !req.tainted && !r.cross_origin,
+                "  one redirect, same origin, not tainted");
+        unit_is_int(req.cors_tainting, 1, "  CORS from then on");
+    }
+    /* 307 keeps everything. */
+    {
+        cors_fetch_request req =
+            request("POST", "Content-Type: application/json", 0);
+
+        req.has_body = 1;
+        cors_fetch_follow_redirect(pool, &req, 307, moved("/v2/items", ""), &r,
+                                   &v);
+        unit_ok(strcmp(req.method, "POST") == 0 && req.has_body == 1 &&
+                    r.old_method == NULL && r.dropped == NULL,
+                "307 of a POST: method, body and headers kept");
+        unit_is_int(cors_fetch_needs_preflight(pool, &req, NULL), 1,
+                    "  and a preflight again for the new URL");
+    }
+    /* 303 of a preflighted PUT: a GET that needs no preflight. */
+    {
+        cors_fetch_request req =
+            request("PUT", "Content-Type: application/json", 0);
+
+        req.has_body = 1;
+        cors_fetch_follow_redirect(pool, &req, 303, moved("/done", ""), &r, &v);
+        unit_ok(strcmp(req.method, "GET") == 0 &&
+                    !cors_fetch_needs_preflight(pool, &req, NULL),
+                "303 of a PUT: a GET without preflight");
+    }
+    /* To another origin: Authorization goes, and the origin becomes null
+     * (from api, which is not the page's origin, to cdn). */
+    {
+        cors_fetch_request req =
+            request("GET", "Authorization: Bearer x|X-Debug: 1", 0);
+
+        e = cors_fetch_follow_redirect(
+            pool, &req, 301, moved("https://cdn.example.com/items", ""), &r,
+            &v);
+        unit_is_str(error_names[e], "ok", "to another origin: followed");
+        unit_is_str(r.dropped, "Authorization", "  without Authorization");
+        unit_ok(r.cross_origin && r.tainted_now && req.tainted,
+                "  tainted by this redirect");
+        unit_is_str(cors_fetch_serialized_origin(&req), "null",
+                    "  the origin is sent as null");
+        unit_is_str(cors_fetch_request_headers_value(pool, &req), "x-debug",
+                    "  the next preflight asks for x-debug only");
+
+        e = cors_fetch_check_response(
+            pool, &req, 200, headers("Access-Control-Allow-Origin: " ORIGIN),
+            &v);
+        unit_is_str(error_names[e], "allow-origin-mismatch",
+                    "  the page's origin no longer matches");
+        unit_is_str(v.console,
+                    "Access to fetch at 'https://cdn.example.com/items' "
+                    "(redirected from '" URL "') from origin '" ORIGIN
+                    "' has been blocked by CORS policy: The "
+                    "'Access-Control-Allow-Origin' header has a value '" ORIGIN
+                    "' that is not equal to the supplied origin. Have the "
+                    "server send the header with a valid value.",
+                    "  Chrome's message names both URLs");
+        unit_contains(v.fix, "the browser sent Origin: null",
+                      "  the fix explains the null origin");
+        e = cors_fetch_check_response(pool, &req, 200, headers(""), &v);
+        unit_contains(v.fix,
+                      "Call https://cdn.example.com/items from the "
+                      "page directly",
+                      "  no header: the fix says to call the URL directly");
+        unit_is_int(cors_fetch_check_response(
+                        pool, &req, 200,
+                        headers("Access-Control-Allow-Origin: null"), &v),
+                    CORS_FETCH_OK, "  'null' is allowed");
+        unit_is_int(
+            cors_fetch_check_response(
+                pool, &req, 200, headers("Access-Control-Allow-Origin: *"), &v),
+            CORS_FETCH_OK, "  '*' is allowed");
+    }
+    /* From the page's origin to another: no taint, CORS from there on,
+     * and back to the page's origin the origin is null. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        cors_fetch_parse_url(pool, ORIGIN "/start", &req.url);
+        unit_is_int(cors_fetch_uses_cors(&req), 0, "same origin: no CORS");
+        cors_fetch_follow_redirect(pool, &req, 302, moved(URL, ""), &r, &v);
+        unit_ok(!req.tainted && !req.cors_tainting &&
+                    cors_fetch_uses_cors(&req),
+                "  redirected to the API: CORS, origin still sent");
+        unit_is_str(cors_fetch_serialized_origin(&req), ORIGIN,
+                    "  the page's origin");
+        cors_fetch_follow_redirect(pool, &req, 302, moved(ORIGIN "/end", ""),
+                                   &r, &v);
+        unit_ok(req.tainted && cors_fetch_uses_cors(&req),
+                "  back home: still CORS, origin null");
+        unit_is_int(req.redirect_count, 2, "  two redirects");
+    }
+    /* At most 20. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+        int i, followed = 0;
+
+        for (i = 0; i < 21; i++) {
+            e = cors_fetch_follow_redirect(pool, &req, 302, moved(URL, ""), &r,
+                                           &v);
+            if (e != CORS_FETCH_OK) {
+                break;
+            }
+            followed++;
+        }
+        unit_is_int(followed, 20, "20 redirects are followed");
+        unit_is_str(error_names[e], "too-many-redirects", "  the 21st is not");
+        unit_ok(v.network_error, "  a network error");
+        unit_is_str(v.console,
+                    URL " - Failed to load resource: "
+                        "net::ERR_TOO_MANY_REDIRECTS",
+                    "  Chrome's console line");
+        unit_contains(v.fix, "do not end", "  the fix");
+    }
+    /* A user name and password. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        e = cors_fetch_follow_redirect(
+            pool, &req, 302, moved("https://u:p@api.example.com/x", ""), &r,
+            &v);
+        unit_is_str(error_names[e], "redirect-credentials",
+                    "credentials in the Location: refused");
+        unit_is_str(v.reason,
+                    "Redirect location '' contains a username and password, "
+                    "which is disallowed for cross-origin requests.",
+                    "  Chrome's text (without the location)");
+        unit_contains(v.console, "Access to fetch at '" URL "' from origin",
+                      "  at the URL that redirected");
+        unit_contains(v.fix, "https://u:p@api.example.com/x",
+                      "  the fix names the Location");
+        unit_is_int(req.redirect_count, 0, "  not followed");
+    }
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        cors_fetch_parse_url(pool, ORIGIN "/start", &req.url);
+        e = cors_fetch_follow_redirect(pool, &req, 302, moved(ORIGIN "/x", ""),
+                                       &r, &v);
+        req = request("GET", "", 0);
+        cors_fetch_parse_url(pool, ORIGIN "/start", &req.url);
+        e = cors_fetch_follow_redirect(
+            pool, &req, 302, moved("https://u:p@app.example.com/x", ""), &r,
+            &v);
+        unit_is_str(error_names[e], "ok",
+                    "credentials within the page's origin: followed");
+        unit_is_str(req.url.href, ORIGIN "/x", "  without them");
+    }
+    /* Schemes. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        e = cors_fetch_follow_redirect(
+            pool, &req, 302, moved("ftp://files.example.com/a", ""), &r, &v);
+        unit_is_str(error_names[e], "redirect-scheme", "to ftp: refused");
+        unit_is_str(v.console,
+                    "Access to fetch at 'ftp://files.example.com/a' "
+                    "(redirected from '" URL "') from origin '" ORIGIN
+                    "' has been blocked by CORS policy: Cross origin "
+                    "requests are only supported for protocol schemes: "
+                    "chrome, chrome-experimental-site-token-provider, "
+                    "chrome-extension, chrome-untrusted, data, http, https, "
+                    "isolated-app.",
+                    "  Chrome's message, at the new URL");
+        e = cors_fetch_follow_redirect(pool, &req, 302, moved("data:,x", ""),
+                                       &r, &v);
+        unit_is_str(error_names[e], "redirect-unsafe", "to data: refused");
+        unit_is_str(v.reason, "net::ERR_UNSAFE_REDIRECT",
+                    "  as a network error");
+    }
+    /* Locations that are not URLs, or two of them. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        e = cors_fetch_follow_redirect(pool, &req, 302,
+                                       moved("http://h:99999/", ""), &r, &v);
+        unit_is_str(v.reason, "net::ERR_INVALID_REDIRECT",
+                    "a Location that is not a URL: a network error");
+        e = cors_fetch_follow_redirect(pool, &req, 302,
+                                       moved("/a", "Location: /b"), &r, &v);
+        unit_is_str(v.reason, "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+                    "two different Locations: a network error");
+        e = cors_fetch_follow_redirect(pool, &req, 302,
+                                       moved("/a", "Location: /a"), &r, &v);
+        unit_is_str(error_names[e], "ok", "the same Location twice: followed");
+    }
+    /* Chrome names the first URL only when it differs. */
+    {
+        cors_fetch_request req = request("GET", "", 0);
+
+        cors_fetch_follow_redirect(pool, &req, 302, moved(URL, ""), &r, &v);
+        cors_fetch_check_response(pool, &req, 200, headers(""), &v);
+        unit_is_str(v.console,
+                    "Access to fetch at '" URL "' from origin '" ORIGIN
+                    "' has been blocked by CORS policy: No "
+                    "'Access-Control-Allow-Origin' header is present on the "
+                    "requested resource.",
+                    "a redirect to the same URL: no 'redirected from'");
+    }
+}
+
+static void test_printable(void)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        int keep_newlines;
+        const char *want;
+    } cases[] = {
+        {"plain text: a=b, c", 18, 0, "plain text: a=b, c"},
+        {"Access-Control-\x1b[2J\x1b]0;owned\x07X", 30, 0,
+         "Access-Control-\\x1b[2J\\x1b]0;owned\\x07X"},
+        {"\x9b"
+         "31m",
+         4, 0, "\\x9b31m"},
+        {"caf\xc3\xa9", 5, 0, "caf\\xc3\\xa9"},
+        {"a\x7f"
+         "b",
+         3, 0, "a\\x7fb"},
+        {"a\r\nb", 4, 0, "a\\x0d\\x0ab"},
+        {"a\r\nb", 4, 1, "a\\x0d\nb"},
+        {"a\0b", 3, 0, "a\\x00b"},
+        {"back\\slash", 10, 0, "back\\slash"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        unit_is_str(cors_fetch_printable(pool, cases[i].in, cases[i].len,
+                                         cases[i].keep_newlines),
+                    cases[i].want, "printable '%s'%s",
+                    unit_escn(cases[i].in, cases[i].len),
+                    cases[i].keep_newlines ? " keeping newlines" : "");
+    }
+}
+
 int main(void)
 {
     unit_apr_init(&pool);
@@ -870,5 +1288,9 @@ int main(void)
     test_preflight_messages();
     test_readable_and_max_age();
     test_misc();
+    test_locations();
+    test_redirect_rules();
+    test_follow_redirect();
+    test_printable();
     return unit_apr_done(pool);
 }
