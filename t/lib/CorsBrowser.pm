@@ -16,6 +16,7 @@ use warnings;
 
 use Apache::Test ();
 use Apache::TestUtil ();
+use CorsTest ();
 use File::Path ();
 use File::Spec ();
 use File::Temp ();
@@ -300,47 +301,18 @@ sub blocked_ok
          "$name: the error log says $a{logged}");
 }
 
-# A query tag that no other request of this run carries.
-my $serial = 0;
 sub tag
 {
-    my $name = shift;
-    return join '-', $name, $$, time, ++$serial;
+    return CorsTest::tag(@_);
 }
 
 # The requests carrying "t=TAG" that reached the test servers, from
-# browser_access_log, as hashes (port, method, status, authorization,
-# cookie, origin).  Waits until at least MIN (default 1) are there, for up
-# to five seconds, then a little longer, so that a request that should not
-# have come has had its chance to be logged.
+# browser_access_log (port, method, status, authorization, cookie,
+# origin): see CorsTest::tagged_requests.
 sub reached
 {
     my ($tag, $min) = @_;
-    $min //= 1;
-    my $deadline = Time::HiRes::time() + 5;
-    while (Time::HiRes::time() < $deadline) {
-        my @found = logged($tag);
-        last if @found >= $min;
-        Time::HiRes::sleep(0.05);
-    }
-    Time::HiRes::sleep(0.3);
-    return logged($tag);
-}
-
-sub logged
-{
-    my $tag = shift;
-    my $log = File::Spec->catfile(Apache::Test::vars('t_logs'),
-                                  'browser_access_log');
-    my @found;
-    open my $fh, '<', $log or return @found;
-    while (my $line = <$fh>) {
-        next unless $line =~ m{^(\d+) (\S+) \S*[?&]t=\Q$tag\E(?:&\S*)? (\d+) authorization="(.*?)" cookie="(.*?)" origin="(.*?)"$};
-        push @found, { port => $1, method => $2, status => $3,
-                       authorization => $4, cookie => $5, origin => $6 };
-    }
-    close $fh;
-    return @found;
+    return CorsTest::tagged_requests('browser_access_log', $tag, $min, 0.3);
 }
 
 # "METHOD STATUS" of each request reached(TAG, MIN) found, in order.

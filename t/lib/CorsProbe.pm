@@ -8,6 +8,7 @@ use strict;
 use warnings;
 
 use Apache::Test ();
+use CorsTest ();
 use Cwd ();
 use File::Basename ();
 use File::Spec ();
@@ -93,48 +94,18 @@ sub line_of
     return undef;
 }
 
-my $serial = 0;
 sub tag
 {
-    my $name = shift;
-    return join '-', $name, $$, ++$serial;
+    return CorsTest::tag(@_);
 }
 
-# The requests carrying "t=TAG" found in probe_access_log, as hashes
-# (port, method, status, origin, acrm, acrh, cookie), in the order they
-# started (httpd writes a line when the response has gone out, so the
-# next request of a preflight or a redirect can be written first).  Waits
-# until at least MIN (default 1) are there, for up to five seconds, then a
-# little longer so that a request that should not have come has had its
-# chance.
+# The requests carrying "t=TAG" found in probe_access_log (port, method,
+# status, origin, acrm, acrh, cookie), in the order they started: see
+# CorsTest::tagged_requests.
 sub reached
 {
     my ($tag, $min) = @_;
-    $min //= 1;
-    my $deadline = Time::HiRes::time() + 5;
-    while (Time::HiRes::time() < $deadline) {
-        last if logged($tag) >= $min;
-        Time::HiRes::sleep(0.05);
-    }
-    Time::HiRes::sleep(0.2);
-    return logged($tag);
-}
-
-sub logged
-{
-    my $tag = shift;
-    my $log = File::Spec->catfile(Apache::Test::vars('t_logs'),
-                                  'probe_access_log');
-    my @found;
-    open my $fh, '<', $log or return @found;
-    while (my $line = <$fh>) {
-        next unless $line =~ m{^(\d+) (\S+) \S*[?&]t=\Q$tag\E(?:&\S*)? (\d+) origin="(.*?)" acrm="(.*?)" acrh="(.*?)" cookie="(.*?)" start=(\d+)$};
-        push @found, { port => $1, method => $2, status => $3, origin => $4,
-                       acrm => $5, acrh => $6, cookie => $7, start => $8 };
-    }
-    close $fh;
-    @found = sort { $a->{start} <=> $b->{start} } @found;
-    return @found;
+    return CorsTest::tagged_requests('probe_access_log', $tag, $min, 0.2);
 }
 
 # "METHOD STATUS" of each request reached(TAG, MIN) found, in order.

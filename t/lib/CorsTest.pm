@@ -13,7 +13,10 @@ use strict;
 use warnings FATAL => 'all';
 
 use Exporter qw(import);
+use Apache::Test ();
 use Apache::TestRequest ();
+use File::Spec ();
+use Time::HiRes ();
 use Test::More import => [qw(is is_deeply like)];
 
 our @EXPORT = qw(reset_user_agent values_of tokens_of token_count vary_count
@@ -101,6 +104,60 @@ sub no_cors_ok
     is_deeply cors_headers_present($res), [],
         "$name: no Access-Control-* header";
     is vary_count($res, 'Origin'), 1, "$name: Vary: Origin once";
+}
+
+# ---------------------------------------------------------------------
+# Access logs with tagged requests (t/browser, t/probe).  Their lines are
+# "PORT METHOD URI STATUS" and then name="value" (or name=number) fields,
+# and test URLs carry a "t=TAG" query naming the scenario.
+
+# A query tag that no other request of this run carries.
+my $serial = 0;
+sub tag
+{
+    my $name = shift;
+    return join '-', $name, $$, time, ++$serial;
+}
+
+# The requests carrying "t=TAG" in t/logs/FILE, as hashes (port, method,
+# status and the line's fields), in the order they started when the log
+# has a "start" field (httpd writes a line when the response has gone
+# out, so the next request of a preflight or a redirect can come first).
+sub logged_requests
+{
+    my ($file, $tag) = @_;
+    my $log = File::Spec->catfile(Apache::Test::vars('t_logs'), $file);
+    my @found;
+    open my $fh, '<', $log or return @found;
+    while (my $line = <$fh>) {
+        next unless $line =~ m{^(\d+) (\S+) \S*[?&]t=\Q$tag\E(?:&\S*)? (\d+)((?: \w+=(?:"[^"]*"|\S+))*)$};
+        my %r = (port => $1, method => $2, status => $3);
+        my $fields = $4;
+        while ($fields =~ / (\w+)=(?:"([^"]*)"|(\S+))/g) {
+            $r{$1} = defined $2 ? $2 : $3;
+        }
+        push @found, \%r;
+    }
+    close $fh;
+    return exists(($found[0] || {})->{start})
+        ? sort { $a->{start} <=> $b->{start} } @found : @found;
+}
+
+# The same, after waiting until at least MIN (default 1) are there, for up
+# to five seconds, then GRACE seconds more, so that a request that should
+# not have come has had its chance to be logged.
+sub tagged_requests
+{
+    my ($file, $tag, $min, $grace) = @_;
+    $min //= 1;
+    my $deadline = Time::HiRes::time() + 5;
+    while (Time::HiRes::time() < $deadline) {
+        my @found = logged_requests($file, $tag);
+        last if @found >= $min;
+        Time::HiRes::sleep(0.05);
+    }
+    Time::HiRes::sleep($grace);
+    return logged_requests($file, $tag);
 }
 
 1;
