@@ -873,6 +873,7 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
     }
 }
 
+/* with_cookie: 1 or 0, or -1 to look at r's Cookie header if it matters. */
 static cors_note *evaluate(request_rec *r, const cors_dir_conf *c,
                            int preflight, const char *origin,
                            const char *method, const char *request_headers,
@@ -895,8 +896,9 @@ static cors_note *evaluate(request_rec *r, const cors_dir_conf *c,
     n->outcome = n->d.reason;
     /* The response still carries the headers for the origin, so that a
      * cached copy also serves requests without credentials. */
-    if (!preflight && with_cookie && n->d.reason == CORS_ALLOWED
-        && !n->d.allow_credentials) {
+    if (!preflight && n->d.reason == CORS_ALLOWED && !n->d.allow_credentials
+        && (with_cookie < 0 ? apr_table_get(r->headers_in, "Cookie") != NULL
+                            : with_cookie)) {
         n->outcome = CORS_DENY_CREDENTIALS;
     }
     return n;
@@ -929,21 +931,26 @@ cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
 }
 
 /* CORS_REQUEST_TYPE, CORS_DECISION and CORS_REASON, for LogFormat's %e,
- * mod_rewrite's %{ENV:...} and CGI. */
-static void annotate(request_rec *r, const cors_note *n)
+ * mod_rewrite's %{ENV:...} and CGI.  set: replace earlier values (a
+ * decision that changed, or an internal redirect's copy); otherwise they
+ * are added, which costs a third. */
+static void annotate(request_rec *r, const cors_note *n, int set)
 {
-    apr_table_setn(r->subprocess_env, "CORS_REQUEST_TYPE",
-                   n->preflight ? "preflight" : "actual");
-    apr_table_setn(r->subprocess_env, "CORS_DECISION",
-                   cors_outcome_word(n->outcome));
-    apr_table_setn(r->subprocess_env, "CORS_REASON",
-                   cors_reason_token(n->outcome));
+    void (*put)(apr_table_t *, const char *, const char *) =
+        set ? apr_table_setn : apr_table_addn;
+
+    put(r->subprocess_env, "CORS_REQUEST_TYPE",
+        n->preflight ? "preflight" : "actual");
+    put(r->subprocess_env, "CORS_DECISION", cors_outcome_word(n->outcome));
+    put(r->subprocess_env, "CORS_REASON", cors_reason_token(n->outcome));
 }
 
 /* The decision about r, the request the browser sent (not a subrequest,
  * not an internal redirect), made once: by the access hook for a
  * preflight, else by the fixups hook, else by CORS_OUT.  NULL when r has
  * no Origin or is outside a CORS scope. */
+static cors_note nothing_to_decide;
+
 static cors_note *decide(request_rec *r)
 {
     const cors_dir_conf *c;
@@ -956,20 +963,22 @@ static cors_note *decide(request_rec *r)
     }
     n = ap_get_module_config(r->request_config, &cors_module);
     if (n) {
-        return n;
+        return n == &nothing_to_decide ? NULL : n;
     }
-    preflight = is_preflight(r, &origin, &method);
     c = ap_get_module_config(r->per_dir_config, &cors_module);
-    if (!origin || c->enable != 1) {
+    preflight = c->enable == 1 && is_preflight(r, &origin, &method);
+    if (c->enable != 1 || !origin) {
+        /* The later hooks need not look again. */
+        ap_set_module_config(r->request_config, &cors_module,
+                             &nothing_to_decide);
         return NULL;
     }
     n = evaluate(r, c, preflight, origin, method,
-                      preflight ? apr_table_get(r->headers_in,
-                                      "Access-Control-Request-Headers")
-                                : NULL,
-                      !preflight && apr_table_get(r->headers_in, "Cookie"));
+                 preflight ? apr_table_get(r->headers_in,
+                                           "Access-Control-Request-Headers")
+                           : NULL, -1);
     ap_set_module_config(r->request_config, &cors_module, n);
-    annotate(r, n);
+    annotate(r, n, 0);
     return n;
 }
 
@@ -1003,7 +1012,7 @@ static void log_decision(request_rec *r, cors_note *n)
                       ? " (report only)" : "");
 }
 
-/* Logs, annotates and counts a decision, once. */
+/* Logs and counts a decision, once (decide() annotated it). */
 static void record(request_rec *r, cors_note *n)
 {
     if (n->recorded) {
@@ -1011,7 +1020,6 @@ static void record(request_rec *r, cors_note *n)
     }
     n->recorded = 1;
     log_decision(r, n);
-    annotate(r, n);
     report_config_errors(r, n->conf, &n->d);
     cors_info_count(r, n);
 }
@@ -1114,10 +1122,11 @@ static void strip_cors_headers(apr_table_t *t)
     const apr_table_entry_t *elts = (const apr_table_entry_t *)arr->elts;
     int i;
 
-    /* Unsetting shifts the entries: scan again after each removal. */
+    /* Unsetting shifts the entries: scan again after each removal.  The
+     * first letter weeds out nearly every key cheaply. */
     for (i = 0; i < arr->nelts; i++) {
-        if (elts[i].key && strncasecmp(elts[i].key, "Access-Control-", 15)
-                           == 0) {
+        if (elts[i].key && (elts[i].key[0] | 0x20) == 'a'
+            && strncasecmp(elts[i].key, "Access-Control-", 15) == 0) {
             apr_table_unset(t, elts[i].key);
             i = -1;
         }
@@ -1140,38 +1149,42 @@ static void apply_decision(request_rec *r, const cors_dir_conf *c,
     }
     strip_cors_headers(r->headers_out);
     strip_cors_headers(out);
-    if (d->vary_origin) {
-        apr_table_mergen(out, "Vary", "Origin");
-    }
     if (preflight) {
-        apr_table_mergen(out, "Vary", "Access-Control-Request-Method, "
-                                      "Access-Control-Request-Headers");
+        apr_table_mergen(out, "Vary", d->vary_origin
+                         ? "Origin, Access-Control-Request-Method, "
+                           "Access-Control-Request-Headers"
+                         : "Access-Control-Request-Method, "
+                           "Access-Control-Request-Headers");
+    }
+    else if (d->vary_origin) {
+        apr_table_mergen(out, "Vary", "Origin");
     }
     if (d->reason != CORS_ALLOWED) {
         return;
     }
-    apr_table_setn(out, "Access-Control-Allow-Origin", d->allow_origin);
+    /* Stripped above: add, no need to look for an old value. */
+    apr_table_addn(out, "Access-Control-Allow-Origin", d->allow_origin);
     if (d->allow_credentials) {
-        apr_table_setn(out, "Access-Control-Allow-Credentials", "true");
+        apr_table_addn(out, "Access-Control-Allow-Credentials", "true");
     }
     if (!preflight) {
         if (d->expose_headers) {
-            apr_table_setn(out, "Access-Control-Expose-Headers",
+            apr_table_addn(out, "Access-Control-Expose-Headers",
                            d->expose_headers);
         }
         return;
     }
     if (d->allow_methods) {
-        apr_table_setn(out, "Access-Control-Allow-Methods", d->allow_methods);
+        apr_table_addn(out, "Access-Control-Allow-Methods", d->allow_methods);
     }
     if (d->allow_headers) {
-        apr_table_setn(out, "Access-Control-Allow-Headers", d->allow_headers);
+        apr_table_addn(out, "Access-Control-Allow-Headers", d->allow_headers);
     }
     if (d->max_age) {
-        apr_table_setn(out, "Access-Control-Max-Age", d->max_age);
+        apr_table_addn(out, "Access-Control-Max-Age", d->max_age);
     }
     if (d->allow_private_network) {
-        apr_table_setn(out, "Access-Control-Allow-Private-Network", "true");
+        apr_table_addn(out, "Access-Control-Allow-Private-Network", "true");
     }
 }
 
@@ -1217,11 +1230,12 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         refuse(&note->d, &policy, CORS_DENY_NOT_ANSWERED);
         note->outcome = note->d.reason;
         note->explained = 0;
+        annotate(first, note, 1);
     }
     if (note) {
         record(r, note);
         if (r != first) {
-            annotate(r, note);
+            annotate(r, note, 1);
         }
     }
     if (c->mode != CORS_MODE_REPORT_ONLY) {
@@ -1252,7 +1266,7 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     first = first_request(r);
-    if (ap_get_module_config(first->request_config, &cors_module)) {
+    if (decide(first)) {
         ap_add_output_filter_handle(cors_out_filter_handle, NULL, r,
                                     r->connection);
         return;
