@@ -175,6 +175,7 @@ cors_origin_list *cors_origin_list_make(apr_pool_t *p)
 
     list->exact = apr_hash_make(p);
     list->patterns = apr_array_make(p, 2, sizeof(cors_entry *));
+    list->pattern_hosts = apr_hash_make(p);
     list->regexes = apr_array_make(p, 1, sizeof(cors_entry *));
     list->sets = apr_array_make(p, 1, sizeof(cors_entry *));
     list->entries = apr_array_make(p, 4, sizeof(cors_entry *));
@@ -608,6 +609,16 @@ static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
                 apr_hash_set(list->exact, e->text, APR_HASH_KEY_STRING, e);
             }
             else {
+                apr_array_header_t *same = apr_hash_get(list->pattern_hosts,
+                                                        e->host,
+                                                        APR_HASH_KEY_STRING);
+
+                if (!same) {
+                    same = apr_array_make(p, 1, sizeof(cors_entry *));
+                    apr_hash_set(list->pattern_hosts, e->host,
+                                 APR_HASH_KEY_STRING, same);
+                }
+                APR_ARRAY_PUSH(same, cors_entry *) = e;
                 APR_ARRAY_PUSH(list->patterns, cors_entry *) = e;
             }
         }
@@ -682,14 +693,25 @@ static const cors_entry *match_wildcards(const cors_origin_list *list,
                                          const char *origin, apr_size_t len,
                                          const cors_origin_parts *o)
 {
+    const char *h = o->host, *end = o->host + o->host_len;
     const cors_entry *e;
     int i;
 
-    for (i = 0; i < list->patterns->nelts; i++) {
-        e = APR_ARRAY_IDX(list->patterns, i, const cors_entry *);
-        if (pattern_matches(e, o)) {
-            return e;
+    /* The patterns written for the Origin's host itself (":*" ports) or
+     * for one of its parent domains ("*."): one hash lookup per label,
+     * however many patterns there are. */
+    while (list->patterns->nelts && h < end) {
+        const apr_array_header_t *same = apr_hash_get(list->pattern_hosts, h,
+                                                      end - h);
+
+        for (i = 0; same && i < same->nelts; i++) {
+            e = APR_ARRAY_IDX(same, i, const cors_entry *);
+            if (pattern_matches(e, o)) {
+                return e;
+            }
         }
+        h = memchr(h, '.', end - h);
+        h = h ? h + 1 : end;
     }
     for (i = 0; i < list->regexes->nelts; i++) {
         e = APR_ARRAY_IDX(list->regexes, i, const cors_entry *);

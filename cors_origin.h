@@ -65,6 +65,10 @@ typedef struct cors_entry {
 typedef struct cors_origin_list {
     apr_hash_t *exact;               /* origin text -> cors_entry * */
     apr_array_header_t *patterns;    /* cors_entry * */
+    apr_hash_t *pattern_hosts;       /* a pattern's host (the parent domain
+                                        for "*.") -> apr_array_header_t * of
+                                        its cors_entry *, for a lookup per
+                                        label of the Origin's host */
     apr_array_header_t *regexes;     /* cors_entry * */
     apr_array_header_t *sets;        /* cors_entry * (@name references) */
     apr_array_header_t *entries;     /* every entry, in the order written */

@@ -1120,6 +1120,49 @@ static void test_loopback(void)
     }
 }
 
+/* ---- many patterns: found by their host, not by a walk --------------- */
+
+static void test_many_patterns(void)
+{
+    cors_origin_list *list = cors_origin_list_make(pool);
+    const cors_entry *e;
+    int i, malformed;
+    static const struct {
+        const char *origin;
+        const char *text;   /* the entry that allows it, or NULL */
+    } cases[] = {
+        { "https://a.d500.example.com", "https://*.d500.example.com" },
+        { "https://x.y.d999.example.com", "https://*.d999.example.com" },
+        { "https://d500.example.com", NULL },
+        { "http://a.d500.example.com", NULL },
+        { "https://a.d500.example.com:444", NULL },
+        { "https://a.d1000.example.com", NULL },
+        { "http://localhost:5173", "http://localhost:*" },
+        { "http://app.localhost:5173", NULL },
+        { "https://a.d7.example.com.evil.com", NULL },
+    };
+
+    for (i = 1; i <= 999; i++) {
+        const char *arg = apr_psprintf(pool, "https://*.d%d.example.com", i);
+
+        if (cors_origin_list_add(list, pool, arg, "test.conf:1", 0, NULL)) {
+            unit_ok(0, "add '%s'", arg);
+            return;
+        }
+    }
+    if (cors_origin_list_add(list, pool, "http://localhost:*", "test.conf:2",
+                             0, NULL)) {
+        unit_ok(0, "add 'http://localhost:*'");
+        return;
+    }
+    for (i = 0; i < (int)(sizeof(cases) / sizeof(*cases)); i++) {
+        e = cors_origin_match(list, cases[i].origin, strlen(cases[i].origin),
+                              NULL, NULL, &malformed, NULL);
+        unit_is_str(e ? e->text : NULL, cases[i].text,
+                    "1000 patterns: '%s'", cases[i].origin);
+    }
+}
+
 /* ---- near misses ------------------------------------------------------ */
 
 static void test_near_miss(void)
@@ -1210,6 +1253,7 @@ int main(void)
         test_sets();
         test_loopback();
         test_near_miss();
+        test_many_patterns();
     }
     return unit_apr_done(pool);
 }
