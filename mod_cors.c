@@ -88,7 +88,18 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const cors_dir_conf *base = basev, *add = addv;
-    cors_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    cors_dir_conf *c;
+
+    /* Merges run on every request's walks: most sections say nothing about
+     * CORS, and then the inherited record serves as it is. */
+    if (!add->configured) {
+        return basev;
+    }
+    if (!base->configured) {
+        return addv;
+    }
+    c = apr_pcalloc(p, sizeof(*c));
+    c->configured = 1;
 
     MERGE_SETTING(enable);
     MERGE_VALUE(origins);
@@ -173,6 +184,7 @@ static void set_slot(cmd_parms *cmd, void *cfg, const cors_slot *slot,
 {
     *(int *)((char *)cfg + slot->field) = value;
     *(const char **)((char *)cfg + slot->where_field) = where(cmd);
+    ((cors_dir_conf *)cfg)->configured = 1;
 }
 
 static const cors_slot enable_slot = SLOT(enable);
@@ -199,6 +211,7 @@ static const char *add_origin(cmd_parms *cmd, void *cfg, const char *arg)
         c->origins = cors_origin_list_make(cmd->pool);
         c->origins_where = where(cmd);
     }
+    c->configured = 1;
     err = cors_origin_list_add(c->origins, cmd->pool, arg, where(cmd), 0,
                                warnings);
     log_warnings(cmd, warnings);
@@ -255,6 +268,7 @@ static const char *add_method(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
+    c->configured = 1;
     return add_token(cmd, &c->methods, &c->methods_where, CORS_LIST_METHODS,
                      arg);
 }
@@ -263,6 +277,7 @@ static const char *add_header(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
+    c->configured = 1;
     return add_token(cmd, &c->headers, &c->headers_where,
                      CORS_LIST_ALLOW_HEADERS, arg);
 }
@@ -271,6 +286,7 @@ static const char *add_expose(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
+    c->configured = 1;
     return add_token(cmd, &c->expose, &c->expose_where,
                      CORS_LIST_EXPOSE_HEADERS, arg);
 }
@@ -304,6 +320,7 @@ static const char *set_max_age(cmd_parms *cmd, void *cfg, const char *arg)
                      "86400, so part of it has no effect in Chromium (%s)",
                      n, where(cmd));
     }
+    c->configured = 1;
     c->max_age = apr_itoa(cmd->pool, n);
     c->max_age_where = where(cmd);
     return NULL;
@@ -314,6 +331,7 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
 {
     cors_dir_conf *c = cfg;
 
+    c->configured = 1;
     c->preflight_status = parse_number(arg, 200, 299);
     c->preflight_status_where = where(cmd);
     if (c->preflight_status < 0) {

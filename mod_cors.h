@@ -60,6 +60,7 @@ typedef struct {
     const char *mode_where;
     int debug_headers;
     const char *debug_headers_where;
+    int configured;             /* some CORS directive is in this section */
 } cors_dir_conf;
 
 typedef struct {
