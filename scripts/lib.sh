@@ -85,8 +85,8 @@ cors_ensure_packages()
     if ! cors_is_root; then
         echo "Install them first (or run this script as root), then run it again:"
         echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}"
-        if [ $# -gt 0 ]; then
-            echo "(scripts/test --no-browser runs without: $*)"
+        if [[ " $* " == *" chromium "* ]]; then
+            echo "(scripts/test --no-browser runs without: ${CORS_BROWSER_PACKAGES[*]})"
         fi
         return 1
     fi
