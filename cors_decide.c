@@ -32,11 +32,6 @@ const char *cors_reason_token(cors_reason reason)
     return reason_tokens[reason];
 }
 
-int cors_policy_varies(const cors_policy *policy)
-{
-    return !(policy->origins && policy->origins->any && !policy->credentials);
-}
-
 /* Refuses: no response header is sent for a refused request. */
 static void deny(cors_decision *d, cors_reason reason, const char *detail)
 {

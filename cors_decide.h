@@ -62,8 +62,14 @@ typedef struct {
     int vary_origin;              /* the answer depends on Origin */
 } cors_decision;
 
-/* 1 when a policy's answer depends on the Origin (so Vary: Origin). */
-int cors_policy_varies(const cors_policy *policy);
+/* 1 when a policy's answer depends on the Origin (so Vary: Origin): for
+ * every policy but "*" without credentials.  Inline: every response of a
+ * CORS scope asks, with or without an Origin. */
+static APR_INLINE int cors_policy_varies(const cors_policy *policy)
+{
+    return !(policy->origins && policy->origins->any
+             && !policy->credentials);
+}
 
 /* An actual (non-preflight) request; origin is the Origin value (not NULL). */
 void cors_decide_actual(const cors_policy *policy, const char *origin,

@@ -28,6 +28,13 @@ typedef struct cors_token_list {
 
 cors_token_list *cors_token_list_make(apr_pool_t *p, cors_list_kind kind);
 
+/* A hash table for the module's lookups (origins, pattern hosts, methods,
+ * header names): APR's, with a hash function that is the same on every
+ * start and reads eight bytes a step.  APR's default is seeded at start-up
+ * against tables filled from the network; these are filled only from the
+ * configuration, and a request can only look keys up. */
+apr_hash_t *cors_hash_make(apr_pool_t *p);
+
 /*
  * Adds one directive argument (a name, several names separated by commas,
  * or "*") to list.  Returns NULL or an error message from p naming the

@@ -16,6 +16,7 @@
  * suffix, and a request's host must end with that domain at a label
  * boundary before anything else is consulted.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -26,6 +27,7 @@
 #include <apr_lib.h>
 
 #include "cors_origin.h"
+#include "cors_list.h"
 
 /* The directive an entry came from, for messages. */
 #define DIRECTIVE(flags) \
@@ -80,17 +82,23 @@ int cors_is_public_suffix(const char *domain)
     return psl_is_public_suffix2(psl, domain, PSL_TYPE_ANY);
 }
 
+/* Character classes by range, not through the locale's ctype table: the
+ * request's Origin is checked byte by byte on every request. */
+#define IS_LOWER(c) ((unsigned)((c) - 'a') < 26u)
+#define IS_UPPER(c) ((unsigned)((c) - 'A') < 26u)
+#define IS_DIGIT(c) ((unsigned)((c) - '0') < 10u)
+
 static int is_scheme_char(unsigned char c)
 {
-    return apr_isalnum(c) || c == '+' || c == '-' || c == '.';
+    return IS_LOWER(c) || IS_UPPER(c) || IS_DIGIT(c) || c == '+' || c == '-'
+           || c == '.';
 }
 
 /* Browsers serialise hosts in lower case: an upper-case letter means the
  * value did not come from one. */
 static int is_host_char(unsigned char c)
 {
-    return apr_islower(c) || apr_isdigit(c) || c == '-' || c == '.'
-           || c == '_';
+    return IS_LOWER(c) || IS_DIGIT(c) || c == '-' || c == '.' || c == '_';
 }
 
 /* The longest host name DNS can carry. */
@@ -98,7 +106,8 @@ static int is_host_char(unsigned char c)
 
 static int is_ipv6_char(unsigned char c)
 {
-    return apr_isxdigit(c) || c == ':' || c == '.';
+    return IS_DIGIT(c) || (unsigned)((c | 0x20) - 'a') < 6u || c == ':'
+           || c == '.';
 }
 
 /* Parses [":" port] at s[0..len): the port, or -1 when len is 0; -3 when
@@ -115,7 +124,7 @@ static int parse_port(const char *s, apr_size_t len)
         return -3;
     }
     for (i = 1; i < len; i++) {
-        if (!apr_isdigit(s[i])) {
+        if (!IS_DIGIT((unsigned char)s[i])) {
             return -3;
         }
         port = port * 10 + (s[i] - '0');
@@ -128,10 +137,12 @@ int cors_origin_parse(const char *value, apr_size_t len,
 {
     apr_size_t i = 0, h;
 
-    if (len == 0 || len > CORS_ORIGIN_MAX || !apr_islower(value[0])) {
+    if (len == 0 || len > CORS_ORIGIN_MAX
+        || !IS_LOWER((unsigned char)value[0])) {
         return 0;
     }
-    while (i < len && is_scheme_char(value[i]) && !apr_isupper(value[i])) {
+    while (i < len && is_scheme_char(value[i])
+           && !IS_UPPER((unsigned char)value[i])) {
         i++;
     }
     if (len - i < 3 || memcmp(value + i, "://", 3) != 0) {
@@ -173,13 +184,30 @@ cors_origin_list *cors_origin_list_make(apr_pool_t *p)
 {
     cors_origin_list *list = apr_pcalloc(p, sizeof(*list));
 
-    list->exact = apr_hash_make(p);
+    list->exact = cors_hash_make(p);
     list->patterns = apr_array_make(p, 2, sizeof(cors_entry *));
-    list->pattern_hosts = apr_hash_make(p);
+    list->pattern_hosts = cors_hash_make(p);
+    list->regex_hosts = cors_hash_make(p);
     list->regexes = apr_array_make(p, 1, sizeof(cors_entry *));
     list->sets = apr_array_make(p, 1, sizeof(cors_entry *));
     list->entries = apr_array_make(p, 4, sizeof(cors_entry *));
     return list;
+}
+
+/* The schemes nearly every entry has, in lower case, shared rather than
+ * copied for each entry; NULL for any other. */
+static const char *common_scheme(const char *scheme, apr_size_t len)
+{
+    static const char *const common[] = { "https", "http", "wss", "ws" };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(common) / sizeof(*common); i++) {
+        if (strlen(common[i]) == len
+            && strncasecmp(scheme, common[i], len) == 0) {
+            return common[i];
+        }
+    }
+    return NULL;
 }
 
 static int default_port(const char *scheme)
@@ -221,7 +249,7 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
 {
     const char *d = DIRECTIVE(flags);
     const char *sep = strstr(text, "://");
-    const char *auth, *stop, *hostend, *s;
+    const char *auth, *stop, *hostend, *s, *normal;
     char *scheme, *host, *c;
     int port;
 
@@ -239,13 +267,16 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                             "http://%s for a development server)",
                             d, text, text, text);
     }
-    scheme = apr_pstrmemdup(p, text, sep - text);
-    for (c = scheme; *c; c++) {
-        if (!is_scheme_char(*c) || !apr_isalpha(scheme[0])) {
-            return apr_psprintf(p, "%s: '%s' has an invalid scheme '%s'",
-                                d, text, scheme);
+    scheme = (char *)common_scheme(text, sep - text);
+    if (!scheme) {
+        scheme = apr_pstrmemdup(p, text, sep - text);
+        for (c = scheme; *c; c++) {
+            if (!is_scheme_char(*c) || !apr_isalpha(scheme[0])) {
+                return apr_psprintf(p, "%s: '%s' has an invalid scheme "
+                                    "'%s'", d, text, scheme);
+            }
+            *c = apr_tolower(*c);
         }
-        *c = apr_tolower(*c);
     }
     auth = sep + 3;
     stop = auth + strcspn(auth, "/?#");
@@ -352,10 +383,12 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
     e->port = port;
     e->kind = (e->subdomains || port == CORS_PORT_ANY) ? CORS_ENTRY_PATTERN
                                                        : CORS_ENTRY_EXACT;
-    e->text = apr_pstrcat(p, scheme, "://", e->subdomains ? "*." : "", host,
-                          port == CORS_PORT_ANY ? ":*"
-                          : port == CORS_PORT_DEFAULT ? ""
-                          : apr_psprintf(p, ":%d", port), NULL);
+    normal = apr_pstrcat(p, scheme, "://", e->subdomains ? "*." : "", host,
+                         port == CORS_PORT_ANY ? ":*"
+                         : port == CORS_PORT_DEFAULT ? ""
+                         : apr_psprintf(p, ":%d", port), NULL);
+    /* Most entries are written as browsers send them: one copy will do. */
+    e->text = strcmp(normal, text) == 0 ? text : normal;
     return NULL;
 }
 
@@ -365,16 +398,63 @@ static apr_status_t regex_cleanup(void *code)
     return APR_SUCCESS;
 }
 
+/* PCRE2's memory for one match, from a buffer on the matching thread's
+ * stack: malloc and free for every request would cost more than the JIT
+ * match itself.  Anything larger (the interpreter's frames, without JIT)
+ * still comes from malloc. */
+typedef struct {
+    char *start, *next, *end;
+} match_arena;
+
+static void *arena_malloc(PCRE2_SIZE size, void *data)
+{
+    match_arena *a = data;
+
+    size = (size + 15) & ~(PCRE2_SIZE)15;
+    if ((PCRE2_SIZE)(a->end - a->next) >= size) {
+        void *p = a->next;
+
+        a->next += size;
+        return p;
+    }
+    return malloc(size);
+}
+
+static void arena_free(void *p, void *data)
+{
+    match_arena *a = data;
+
+    if (p && ((char *)p < a->start || (char *)p >= a->end)) {
+        free(p);
+    }
+}
+
 static int regex_matches(const cors_entry *e, const char *s, apr_size_t len)
 {
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    int rc;
+    union {
+        char bytes[512];
+        long double align;
+    } buf;
+    match_arena a = { buf.bytes, buf.bytes, buf.bytes + sizeof(buf.bytes) };
+    pcre2_general_context *gctx;
+    pcre2_match_data *md;
+    int rc = -1;
 
-    if (!md) {
-        return 0;
+    gctx = pcre2_general_context_create(arena_malloc, arena_free, &a);
+    md = gctx ? pcre2_match_data_create(1, gctx) : NULL;
+    if (md) {
+        /* A compiled pattern goes straight to its machine code, past
+         * pcre2_match's checks of what the configuration already fixed. */
+        rc = e->regex_jit
+             ? pcre2_jit_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md,
+                               match_ctx)
+             : pcre2_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md,
+                           match_ctx);
+        pcre2_match_data_free(md);
     }
-    rc = pcre2_match(e->regex, (PCRE2_SPTR)s, len, 0, 0, md, match_ctx);
-    pcre2_match_data_free(md);
+    if (gctx) {
+        pcre2_general_context_free(gctx);
+    }
     return rc >= 0;
 }
 
@@ -522,7 +602,7 @@ static const char *parse_regex_entry(apr_pool_t *p, const char *text,
     }
     apr_pool_cleanup_register(p, code, regex_cleanup,
                               apr_pool_cleanup_null);
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    e->regex_jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
     e->kind = CORS_ENTRY_REGEX;
     e->regex = code;
     e->text = text;
@@ -534,6 +614,19 @@ static const char *parse_regex_entry(apr_pool_t *p, const char *text,
     }
     msg = regex_literal_host(p, text, pat, flags, e);
     return msg;
+}
+
+/* Files e under host in index, for match_by_host. */
+static void file_by_host(apr_hash_t *index, apr_pool_t *p, const char *host,
+                         const cors_entry *e)
+{
+    apr_array_header_t *same = apr_hash_get(index, host, APR_HASH_KEY_STRING);
+
+    if (!same) {
+        same = apr_array_make(p, 1, sizeof(cors_entry *));
+        apr_hash_set(index, host, APR_HASH_KEY_STRING, same);
+    }
+    APR_ARRAY_PUSH(same, const cors_entry *) = e;
 }
 
 static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
@@ -599,6 +692,7 @@ static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
     else if (text[0] == '~') {
         err = parse_regex_entry(p, text, flags, e);
         if (!err) {
+            file_by_host(list->regex_hosts, p, e->regex_host, e);
             APR_ARRAY_PUSH(list->regexes, cors_entry *) = e;
         }
     }
@@ -609,16 +703,7 @@ static const char *add_entry(cors_origin_list *list, apr_pool_t *p,
                 apr_hash_set(list->exact, e->text, APR_HASH_KEY_STRING, e);
             }
             else {
-                apr_array_header_t *same = apr_hash_get(list->pattern_hosts,
-                                                        e->host,
-                                                        APR_HASH_KEY_STRING);
-
-                if (!same) {
-                    same = apr_array_make(p, 1, sizeof(cors_entry *));
-                    apr_hash_set(list->pattern_hosts, e->host,
-                                 APR_HASH_KEY_STRING, same);
-                }
-                APR_ARRAY_PUSH(same, cors_entry *) = e;
+                file_by_host(list->pattern_hosts, p, e->host, e);
                 APR_ARRAY_PUSH(list->patterns, cors_entry *) = e;
             }
         }
@@ -652,8 +737,10 @@ const char *cors_origin_list_add(cors_origin_list *list, apr_pool_t *p,
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
             len--;
         }
-        err = add_entry(list, p, apr_pstrmemdup(p, s, len), where, flags,
-                        warnings);
+        /* The usual argument is one whole entry: keep it, not a copy. */
+        err = add_entry(list, p, (s == arg && !s[len]) ? arg
+                                 : apr_pstrmemdup(p, s, len),
+                        where, flags, warnings);
         if (err) {
             return err;
         }
@@ -688,40 +775,50 @@ static int pattern_matches(const cors_entry *e, const cors_origin_parts *o)
     return host_ends_with(o->host, o->host_len, e->host, e->subdomains);
 }
 
-/* Patterns and regexes of list; exact entries are the caller's. */
-static const cors_entry *match_wildcards(const cors_origin_list *list,
-                                         const char *origin, apr_size_t len,
-                                         const cors_origin_parts *o)
+/* The entries of index (pattern_hosts or regex_hosts) filed under the
+ * Origin's host or one of its parent domains that match it: one hash
+ * lookup per label of the host, however many entries there are. */
+static const cors_entry *match_by_host(const apr_hash_t *index, int regexes,
+                                       const char *origin, apr_size_t len,
+                                       const cors_origin_parts *o)
 {
     const char *h = o->host, *end = o->host + o->host_len;
     const cors_entry *e;
     int i;
 
-    /* The patterns written for the Origin's host itself (":*" ports) or
-     * for one of its parent domains ("*."): one hash lookup per label,
-     * however many patterns there are. */
-    while (list->patterns->nelts && h < end) {
-        const apr_array_header_t *same = apr_hash_get(list->pattern_hosts, h,
-                                                      end - h);
+    while (h < end) {
+        const apr_array_header_t *same = apr_hash_get((apr_hash_t *)index,
+                                                      h, end - h);
 
         for (i = 0; same && i < same->nelts; i++) {
             e = APR_ARRAY_IDX(same, i, const cors_entry *);
-            if (pattern_matches(e, o)) {
+            if (regexes ? host_ends_with(o->host, o->host_len, e->regex_host,
+                                         e->regex_host_is_suffix)
+                          && regex_matches(e, origin, len)
+                        : pattern_matches(e, o)) {
                 return e;
             }
         }
         h = memchr(h, '.', end - h);
         h = h ? h + 1 : end;
     }
-    for (i = 0; i < list->regexes->nelts; i++) {
-        e = APR_ARRAY_IDX(list->regexes, i, const cors_entry *);
-        if (host_ends_with(o->host, o->host_len, e->regex_host,
-                           e->regex_host_is_suffix)
-            && regex_matches(e, origin, len)) {
-            return e;
-        }
-    }
     return NULL;
+}
+
+/* Patterns, then regexes, of list; exact entries are the caller's. */
+static const cors_entry *match_wildcards(const cors_origin_list *list,
+                                         const char *origin, apr_size_t len,
+                                         const cors_origin_parts *o)
+{
+    const cors_entry *e = NULL;
+
+    if (list->patterns->nelts) {
+        e = match_by_host(list->pattern_hosts, 0, origin, len, o);
+    }
+    if (!e && list->regexes->nelts) {
+        e = match_by_host(list->regex_hosts, 1, origin, len, o);
+    }
+    return e;
 }
 
 const cors_entry *cors_origin_match(const cors_origin_list *list,

@@ -58,6 +58,7 @@ typedef struct cors_entry {
     void *regex;                /* pcre2_code_8 *, freed with the pool */
     const char *regex_host;     /* the literal host the pattern ends with */
     int regex_host_is_suffix;   /* 1: "\.host" (a subdomain of host), 0: "://host" */
+    int regex_jit;              /* compiled to machine code by PCRE2's JIT */
     /* SET */
     const char *set_name;
 } cors_entry;
@@ -70,6 +71,8 @@ typedef struct cors_origin_list {
                                         its cors_entry *, for a lookup per
                                         label of the Origin's host */
     apr_array_header_t *regexes;     /* cors_entry * */
+    apr_hash_t *regex_hosts;         /* the same by the literal host each
+                                        names (see regex_host) */
     apr_array_header_t *sets;        /* cors_entry * (@name references) */
     apr_array_header_t *entries;     /* every entry, in the order written */
     const cors_entry *any;           /* "*", or NULL */
