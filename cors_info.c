@@ -848,13 +848,11 @@ static void put_headers(info_page *page, const char *prefix,
                        d->expose_headers);
         }
     }
-    if (d->vary_origin) {
-        vary = "Origin";
-    }
     if (n->preflight) {
-        vary = apr_pstrcat(page->r->pool, vary ? vary : "", vary ? ", " : "",
-                           "Access-Control-Request-Method, "
-                           "Access-Control-Request-Headers", NULL);
+        vary = "*";
+    }
+    else if (d->vary_origin) {
+        vary = "Origin";
     }
     if (vary) {
         put_header(page, prefix, "Vary", vary);
@@ -1263,7 +1261,7 @@ static int refuse_query(request_rec *r, int status, const char *message)
     return OK;
 }
 
-static int cors_info_handler(request_rec *r)
+static CORS_NOINLINE int info_handler(request_rec *r)
 {
     info_page page;
     info_query q;
@@ -1271,9 +1269,6 @@ static int cors_info_handler(request_rec *r)
     const char *err;
     server_rec *s;
 
-    if (!r->handler || strcmp(r->handler, "cors-info") != 0) {
-        return DECLINED;
-    }
     r->allowed |= (AP_METHOD_BIT << M_GET);
     if (r->method_number != M_GET) {
         return HTTP_METHOD_NOT_ALLOWED;
@@ -1330,6 +1325,17 @@ static int cors_info_handler(request_rec *r)
                                  : "</body></html>\n", r);
     }
     return OK;
+}
+
+/* Every request that reaches the handler phase passes here: the test is
+ * kept apart from info_handler's large stack frame. */
+static int cors_info_handler(request_rec *r)
+{
+    if (!r->handler || r->handler[0] != 'c'
+        || strcmp(r->handler, "cors-info") != 0) {
+        return DECLINED;
+    }
+    return info_handler(r);
 }
 
 void cors_info_register_hooks(apr_pool_t *p)

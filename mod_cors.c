@@ -77,45 +77,75 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     return c;
 }
 
-#define MERGE_INT(f) c->f = add->f == UNSET ? base->f : add->f
-#define MERGE_PTR(f) c->f = add->f ? add->f : base->f
-#define MERGE_WHERE(f, set) \
-    c->f##_where = (set) ? add->f##_where : base->f##_where
-/* A value and where it was set travel together. */
-#define MERGE_SETTING(f) MERGE_WHERE(f, add->f != UNSET); MERGE_INT(f)
-#define MERGE_VALUE(f) MERGE_WHERE(f, add->f); MERGE_PTR(f)
+/* Every setting of cors_dir_conf: where its value and its "file:line"
+ * are.  A section's `set` has bit i when the section makes settings[i]. */
+typedef struct {
+    apr_size_t value;
+    apr_size_t size;
+    apr_size_t where;
+} cors_setting;
 
+#define SETTING(f) { APR_OFFSETOF(cors_dir_conf, f), \
+                     sizeof(((cors_dir_conf *)NULL)->f), \
+                     APR_OFFSETOF(cors_dir_conf, f##_where) }
+
+enum {
+    S_ENABLE, S_ORIGINS, S_CREDENTIALS, S_METHODS, S_HEADERS, S_EXPOSE,
+    S_MAX_AGE, S_PRIVATE_NETWORK, S_PREFLIGHT_STATUS, S_PASSTHROUGH,
+    S_PREFLIGHT_AUTH, S_BACKEND_HEADERS, S_INSECURE_ORIGINS, S_MODE,
+    S_DEBUG_HEADERS, S_COUNT
+};
+
+static const cors_setting settings[S_COUNT] = {
+    [S_ENABLE] = SETTING(enable),
+    [S_ORIGINS] = SETTING(origins),
+    [S_CREDENTIALS] = SETTING(credentials),
+    [S_METHODS] = SETTING(methods),
+    [S_HEADERS] = SETTING(headers),
+    [S_EXPOSE] = SETTING(expose),
+    [S_MAX_AGE] = SETTING(max_age),
+    [S_PRIVATE_NETWORK] = SETTING(private_network),
+    [S_PREFLIGHT_STATUS] = SETTING(preflight_status),
+    [S_PASSTHROUGH] = SETTING(passthrough),
+    [S_PREFLIGHT_AUTH] = SETTING(preflight_auth),
+    [S_BACKEND_HEADERS] = SETTING(backend_headers),
+    [S_INSECURE_ORIGINS] = SETTING(insecure_origins),
+    [S_MODE] = SETTING(mode),
+    [S_DEBUG_HEADERS] = SETTING(debug_headers)
+};
+
+/*
+ * Merges run on every request's walks, so they copy only what the inner
+ * section sets: most sections say nothing about CORS (the inherited
+ * record serves as it is), and a <Location> that only says CORSEnable Off
+ * costs one copy of the record and of one setting.  A value and where it
+ * was set travel together.
+ */
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const cors_dir_conf *base = basev, *add = addv;
     cors_dir_conf *c;
+    unsigned int bits;
+    int i;
 
-    /* Merges run on every request's walks: most sections say nothing about
-     * CORS, and then the inherited record serves as it is. */
-    if (!add->configured) {
+    if (!add->set) {
         return basev;
     }
-    if (!base->configured) {
+    if (!base->set) {
         return addv;
     }
-    c = apr_pcalloc(p, sizeof(*c));
-    c->configured = 1;
+    c = apr_pmemdup(p, base, sizeof(*c));
+    c->set |= add->set;
+    for (i = 0, bits = add->set; bits; i++, bits >>= 1) {
+        if (bits & 1) {
+            const cors_setting *f = &settings[i];
 
-    MERGE_SETTING(enable);
-    MERGE_VALUE(origins);
-    MERGE_SETTING(credentials);
-    MERGE_VALUE(methods);
-    MERGE_VALUE(headers);
-    MERGE_VALUE(expose);
-    MERGE_VALUE(max_age);
-    MERGE_SETTING(private_network);
-    MERGE_SETTING(preflight_status);
-    MERGE_SETTING(passthrough);
-    MERGE_SETTING(preflight_auth);
-    MERGE_SETTING(backend_headers);
-    MERGE_SETTING(insecure_origins);
-    MERGE_SETTING(mode);
-    MERGE_SETTING(debug_headers);
+            memcpy((char *)c + f->value, (const char *)add + f->value,
+                   f->size);
+            *(const char **)((char *)c + f->where) =
+                *(const char *const *)((const char *)add + f->where);
+        }
+    }
     return c;
 }
 
@@ -140,10 +170,43 @@ static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
 /* ------------------------------------------------------------------ */
 /* Directives                                                         */
 
+/* What one line of configuration shares between its arguments: a line of
+ * 100 origins calls its function 100 times, and with 100,000 origins a
+ * string and an array for each would cost megabytes.  Kept in the
+ * directive's own `data` field, which httpd leaves to the module: the
+ * tree lives in the pool the line is read into, so the two go together,
+ * and an .htaccess tree belongs to the one request reading it. */
+typedef struct {
+    const char *where;                  /* "file:line" */
+    apr_array_header_t *warnings;       /* emptied for each argument */
+} cors_line;
+
+static cors_line *line_of(cmd_parms *cmd)
+{
+    ap_directive_t *d = (ap_directive_t *)cmd->directive;
+    cors_line *line = d->data;
+
+    if (!line) {
+        line = apr_palloc(cmd->pool, sizeof(*line));
+        line->where = apr_psprintf(cmd->pool, "%s:%d", d->filename,
+                                   d->line_num);
+        line->warnings = apr_array_make(cmd->pool, 1, sizeof(const char *));
+        d->data = line;
+    }
+    return line;
+}
+
 static const char *where(cmd_parms *cmd)
 {
-    return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
-                        cmd->directive->line_num);
+    return line_of(cmd)->where;
+}
+
+static apr_array_header_t *warnings_for(cmd_parms *cmd)
+{
+    apr_array_header_t *warnings = line_of(cmd)->warnings;
+
+    apr_array_clear(warnings);
+    return warnings;
 }
 
 /* .htaccess files are read per request: no start-up noise from them. */
@@ -170,48 +233,40 @@ static void log_warnings(cmd_parms *cmd, apr_array_header_t *warnings)
     }
 }
 
-/* Where a directive keeps its int value and the file:line that set it. */
-typedef struct {
-    apr_size_t field;
-    apr_size_t where_field;
-} cors_slot;
-
-#define SLOT(f) { APR_OFFSETOF(cors_dir_conf, f), \
-                  APR_OFFSETOF(cors_dir_conf, f##_where) }
-
-static void set_slot(cmd_parms *cmd, void *cfg, const cors_slot *slot,
-                     int value)
+/* A directive that sets an int: its value and the line that set it. */
+static void set_slot(cmd_parms *cmd, void *cfg, int which, int value)
 {
-    *(int *)((char *)cfg + slot->field) = value;
-    *(const char **)((char *)cfg + slot->where_field) = where(cmd);
-    ((cors_dir_conf *)cfg)->configured = 1;
+    cors_dir_conf *c = cfg;
+
+    *(int *)((char *)c + settings[which].value) = value;
+    *(const char **)((char *)c + settings[which].where) = where(cmd);
+    c->set |= 1u << which;
 }
 
-static const cors_slot enable_slot = SLOT(enable);
-static const cors_slot credentials_slot = SLOT(credentials);
-static const cors_slot private_network_slot = SLOT(private_network);
-static const cors_slot passthrough_slot = SLOT(passthrough);
-static const cors_slot insecure_origins_slot = SLOT(insecure_origins);
-static const cors_slot debug_headers_slot = SLOT(debug_headers);
+static const int enable_slot = S_ENABLE;
+static const int credentials_slot = S_CREDENTIALS;
+static const int private_network_slot = S_PRIVATE_NETWORK;
+static const int passthrough_slot = S_PASSTHROUGH;
+static const int insecure_origins_slot = S_INSECURE_ORIGINS;
+static const int debug_headers_slot = S_DEBUG_HEADERS;
 
 static const char *set_flag(cmd_parms *cmd, void *cfg, int on)
 {
-    set_slot(cmd, cfg, cmd->info, on);
+    set_slot(cmd, cfg, *(const int *)cmd->info, on);
     return NULL;
 }
 
 static const char *add_origin(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
-    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
-                                                  sizeof(const char *));
+    apr_array_header_t *warnings = warnings_for(cmd);
     const char *err;
 
     if (!c->origins) {
         c->origins = cors_origin_list_make(cmd->pool);
         c->origins_where = where(cmd);
     }
-    c->configured = 1;
+    c->set |= 1u << S_ORIGINS;
     err = cors_origin_list_add(c->origins, cmd->pool, arg, where(cmd), 0,
                                warnings);
     log_warnings(cmd, warnings);
@@ -224,8 +279,7 @@ static const char *add_origin_set(cmd_parms *cmd, void *cfg,
     cors_server_conf *sc = ap_get_module_config(cmd->server->module_config,
                                                 &cors_module);
     cors_origin_list *set = apr_hash_get(sc->sets, name, APR_HASH_KEY_STRING);
-    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
-                                                  sizeof(const char *));
+    apr_array_header_t *warnings = warnings_for(cmd);
     const char *c, *err;
 
     for (c = name; *c; c++) {
@@ -251,8 +305,7 @@ static const char *add_token(cmd_parms *cmd, cors_token_list **list,
                              const char **list_where, cors_list_kind kind,
                              const char *arg)
 {
-    apr_array_header_t *warnings = apr_array_make(cmd->temp_pool, 1,
-                                                  sizeof(const char *));
+    apr_array_header_t *warnings = warnings_for(cmd);
     const char *err;
 
     if (!*list) {
@@ -268,7 +321,7 @@ static const char *add_method(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
-    c->configured = 1;
+    c->set |= 1u << S_METHODS;
     return add_token(cmd, &c->methods, &c->methods_where, CORS_LIST_METHODS,
                      arg);
 }
@@ -277,7 +330,7 @@ static const char *add_header(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
-    c->configured = 1;
+    c->set |= 1u << S_HEADERS;
     return add_token(cmd, &c->headers, &c->headers_where,
                      CORS_LIST_ALLOW_HEADERS, arg);
 }
@@ -286,7 +339,7 @@ static const char *add_expose(cmd_parms *cmd, void *cfg, const char *arg)
 {
     cors_dir_conf *c = cfg;
 
-    c->configured = 1;
+    c->set |= 1u << S_EXPOSE;
     return add_token(cmd, &c->expose, &c->expose_where,
                      CORS_LIST_EXPOSE_HEADERS, arg);
 }
@@ -320,7 +373,7 @@ static const char *set_max_age(cmd_parms *cmd, void *cfg, const char *arg)
                      "86400, so part of it has no effect in Chromium (%s)",
                      n, where(cmd));
     }
-    c->configured = 1;
+    c->set |= 1u << S_MAX_AGE;
     c->max_age = apr_itoa(cmd->pool, n);
     c->max_age_where = where(cmd);
     return NULL;
@@ -331,7 +384,7 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
 {
     cors_dir_conf *c = cfg;
 
-    c->configured = 1;
+    c->set |= 1u << S_PREFLIGHT_STATUS;
     c->preflight_status = parse_number(arg, 200, 299);
     c->preflight_status_where = where(cmd);
     if (c->preflight_status < 0) {
@@ -345,18 +398,18 @@ static const char *set_preflight_status(cmd_parms *cmd, void *cfg,
 
 /* A directive that takes one of two words, stored as 0 or 1. */
 typedef struct {
-    cors_slot slot;
+    int slot;
     const char *words[2];
 } cors_choice;
 
 static const cors_choice preflight_auth_choice = {
-    SLOT(preflight_auth), { "Skip", "Enforce" }
+    S_PREFLIGHT_AUTH, { "Skip", "Enforce" }
 };
 static const cors_choice backend_headers_choice = {
-    SLOT(backend_headers), { "Replace", "Keep" }
+    S_BACKEND_HEADERS, { "Replace", "Keep" }
 };
 static const cors_choice mode_choice = {
-    SLOT(mode), { "Enforce", "ReportOnly" }
+    S_MODE, { "Enforce", "ReportOnly" }
 };
 
 static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
@@ -366,7 +419,7 @@ static const char *set_choice(cmd_parms *cmd, void *cfg, const char *arg)
 
     for (i = 0; i < 2; i++) {
         if (strcasecmp(arg, choice->words[i]) == 0) {
-            set_slot(cmd, cfg, &choice->slot, i);
+            set_slot(cmd, cfg, choice->slot, i);
             return NULL;
         }
     }
@@ -758,23 +811,55 @@ static void report_config_errors(request_rec *r, const cors_dir_conf *c,
     }
 }
 
-/* Sets *origin whatever the method; 1 for a preflight. */
-static int is_preflight(request_rec *r, const char **origin,
-                        const char **method)
+/* The scope r is in, or NULL outside any: the whole cost of mod_cors for
+ * a request that no CORSEnable On applies to is this test, in each hook. */
+static APR_INLINE const cors_dir_conf *scope_of(const request_rec *r)
 {
-    *origin = apr_table_get(r->headers_in, "Origin");
-    if (r->method_number != M_OPTIONS) {
-        return 0;
-    }
-    *method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
-    return *origin && *method && **method;
+    const cors_dir_conf *c = ap_get_module_config(r->per_dir_config,
+                                                  &cors_module);
+
+    return c->enable == 1 ? c : NULL;
 }
 
-static int asks_private_network(request_rec *r)
-{
-    const char *v = apr_table_get(r->headers_in,
-                                  "Access-Control-Request-Private-Network");
+/* What a preflight asks for: Access-Control-Request-Method, -Headers and
+ * -Private-Network, in one pass over the request headers rather than an
+ * apr_table_get for each (all three start alike, and share a bucket of
+ * APR's table index). */
+typedef struct {
+    const char *method;
+    const char *headers;
+    const char *private_network;
+} cors_asked;
 
+static void read_asked(const request_rec *r, cors_asked *a)
+{
+    const apr_array_header_t *arr = apr_table_elts(r->headers_in);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    int i;
+
+    memset(a, 0, sizeof(*a));
+    for (i = 0; i < arr->nelts; i++) {
+        const char *k = e[i].key, *rest;
+        const char **slot;
+
+        if (!k || (k[0] | 0x20) != 'a'
+            || strncasecmp(k, "Access-Control-Request-", 23) != 0) {
+            continue;
+        }
+        rest = k + 23;
+        slot = strcasecmp(rest, "Method") == 0 ? &a->method
+               : strcasecmp(rest, "Headers") == 0 ? &a->headers
+               : strcasecmp(rest, "Private-Network") == 0
+                 ? &a->private_network : NULL;
+        /* The first, as apr_table_get would find. */
+        if (slot && !*slot) {
+            *slot = e[i].val;
+        }
+    }
+}
+
+static int asks_private_network(const char *v)
+{
     return v && strcasecmp(v, "true") == 0;
 }
 
@@ -895,7 +980,7 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
 static cors_note *evaluate(request_rec *r, const cors_dir_conf *c,
                            int preflight, const char *origin,
                            const char *method, const char *request_headers,
-                           int with_cookie)
+                           int private_network, int with_cookie)
 {
     cors_note *n = apr_pcalloc(r->pool, sizeof(*n));
     cors_policy policy;
@@ -906,7 +991,7 @@ static cors_note *evaluate(request_rec *r, const cors_dir_conf *c,
     make_policy(r, c, &policy);
     if (preflight) {
         cors_decide_preflight(&policy, origin, method, request_headers,
-                              asks_private_network(r), r->pool, &n->d);
+                              private_network, r->pool, &n->d);
     }
     else {
         cors_decide_actual(&policy, origin, &n->d);
@@ -942,6 +1027,8 @@ cors_note *cors_evaluate(request_rec *r, const cors_dir_conf *c,
                          int with_cookie)
 {
     cors_note *n = evaluate(r, c, preflight, origin, method, request_headers,
+                            asks_private_network(apr_table_get(r->headers_in,
+                                "Access-Control-Request-Private-Network")),
                             with_cookie);
 
     why(r, n);
@@ -969,12 +1056,39 @@ static void annotate(request_rec *r, const cors_note *n, int set)
  * no Origin or is outside a CORS scope. */
 static cors_note nothing_to_decide;
 
-static cors_note *decide(request_rec *r)
+static CORS_NOINLINE cors_note *decide_now(request_rec *r)
 {
     const cors_dir_conf *c;
-    const char *origin, *method = NULL;
+    const char *origin;
+    cors_asked asked;
     cors_note *n;
     int preflight;
+
+    c = scope_of(r);
+    origin = c ? apr_table_get(r->headers_in, "Origin") : NULL;
+    if (!origin) {
+        /* The later hooks need not look again. */
+        ap_set_module_config(r->request_config, &cors_module,
+                             &nothing_to_decide);
+        return NULL;
+    }
+    preflight = 0;
+    if (r->method_number == M_OPTIONS) {
+        read_asked(r, &asked);
+        preflight = asked.method && *asked.method;
+    }
+    n = preflight ? evaluate(r, c, 1, origin, asked.method, asked.headers,
+                             asks_private_network(asked.private_network), 0)
+                  : evaluate(r, c, 0, origin, NULL, NULL, 0, -1);
+    ap_set_module_config(r->request_config, &cors_module, n);
+    annotate(r, n, 0);
+    return n;
+}
+
+/* Each hook asks; only the first works it out. */
+static APR_INLINE cors_note *decide(request_rec *r)
+{
+    cors_note *n;
 
     if (r->main || r->prev) {
         return NULL;
@@ -983,21 +1097,7 @@ static cors_note *decide(request_rec *r)
     if (n) {
         return n == &nothing_to_decide ? NULL : n;
     }
-    c = ap_get_module_config(r->per_dir_config, &cors_module);
-    preflight = c->enable == 1 && is_preflight(r, &origin, &method);
-    if (c->enable != 1 || !origin) {
-        /* The later hooks need not look again. */
-        ap_set_module_config(r->request_config, &cors_module,
-                             &nothing_to_decide);
-        return NULL;
-    }
-    n = evaluate(r, c, preflight, origin, method,
-                 preflight ? apr_table_get(r->headers_in,
-                                           "Access-Control-Request-Headers")
-                           : NULL, -1);
-    ap_set_module_config(r->request_config, &cors_module, n);
-    annotate(r, n, 0);
-    return n;
+    return decide_now(r);
 }
 
 static void log_decision(request_rec *r, cors_note *n)
@@ -1047,7 +1147,9 @@ static void record(request_rec *r, cors_note *n)
  * access-control refusal turns the request into a GET. */
 static int cors_header_parser(request_rec *r)
 {
-    decide(r);
+    if (scope_of(r)) {
+        decide(r);
+    }
     return DECLINED;
 }
 
@@ -1063,7 +1165,7 @@ static int cors_header_parser(request_rec *r)
  */
 static int cors_preflight_access(request_rec *r)
 {
-    const cors_note *note = decide(r);
+    const cors_note *note = scope_of(r) ? decide(r) : NULL;
 
     if (!note || !note->preflight
         || note->conf->mode == CORS_MODE_REPORT_ONLY
@@ -1102,7 +1204,7 @@ static int init_output_filters(request_rec *r)
  */
 static int cors_fixups(request_rec *r)
 {
-    cors_note *note = decide(r);
+    cors_note *note = scope_of(r) ? decide(r) : NULL;
     int rv;
 
     if (!note) {
@@ -1122,7 +1224,11 @@ static int cors_fixups(request_rec *r)
     if (note->d.reason == CORS_ALLOWED) {
         r->status = note->conf->preflight_status == UNSET
                     ? HTTP_NO_CONTENT : note->conf->preflight_status;
-        ap_set_content_length(r, 0);
+        /* A 204 has no body and may not say so: httpd would remove the
+         * header again. */
+        if (r->status != HTTP_NO_CONTENT) {
+            ap_set_content_length(r, 0);
+        }
     }
     else {
         r->status = HTTP_FORBIDDEN;
@@ -1141,38 +1247,54 @@ static void strip_cors_headers(apr_table_t *t)
     int i;
 
     /* Unsetting shifts the entries: scan again after each removal.  The
-     * first letter weeds out nearly every key cheaply. */
+     * first letter weeds out nearly every key, and the fifth Accept-Ranges
+     * (the letters are tested in order, so a shorter key stops at its
+     * NUL, which no test passes). */
     for (i = 0; i < arr->nelts; i++) {
-        if (elts[i].key && (elts[i].key[0] | 0x20) == 'a'
-            && strncasecmp(elts[i].key, "Access-Control-", 15) == 0) {
+        const char *k = elts[i].key;
+
+        if (k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
+            && (k[2] | 0x20) == 'c' && (k[3] | 0x20) == 'e'
+            && (k[4] | 0x20) == 's'
+            && strncasecmp(k, "Access-Control-", 15) == 0) {
             apr_table_unset(t, elts[i].key);
             i = -1;
         }
     }
 }
 
-/* Writes the headers of decision d, for a preflight or an actual request. */
+/*
+ * Writes the headers of decision d, for a preflight or an actual request.
+ * CORS_OUT runs on the response being sent, error pages included (httpd
+ * has already swapped err_headers_out in for those), so headers_out is
+ * final here: writing there spares the header filter an overlay of
+ * err_headers_out when nothing else uses it.
+ */
 static void apply_decision(request_rec *r, const cors_dir_conf *c,
                            const cors_decision *d, int preflight)
 {
-    apr_table_t *out = r->err_headers_out;
+    apr_table_t *out = r->headers_out;
 
     if (c->backend_headers == CORS_BACKEND_KEEP
-        && (apr_table_get(r->headers_out, "Access-Control-Allow-Origin")
-            || apr_table_get(out, "Access-Control-Allow-Origin"))) {
+        && (apr_table_get(out, "Access-Control-Allow-Origin")
+            || apr_table_get(r->err_headers_out,
+                             "Access-Control-Allow-Origin"))) {
         if (d->vary_origin) {
             apr_table_mergen(out, "Vary", "Origin");
         }
         return;
     }
-    strip_cors_headers(r->headers_out);
     strip_cors_headers(out);
+    if (!apr_is_empty_table(r->err_headers_out)) {
+        strip_cors_headers(r->err_headers_out);
+    }
     if (preflight) {
-        apr_table_mergen(out, "Vary", d->vary_origin
-                         ? "Origin, Access-Control-Request-Method, "
-                           "Access-Control-Request-Headers"
-                         : "Access-Control-Request-Method, "
-                           "Access-Control-Request-Headers");
+        /* A preflight answer depends on the Origin, the method and the
+         * headers asked for, and Access-Control-Request-Private-Network:
+         * no stored copy may answer another preflight.  Browsers and
+         * mod_cache never store one; "*" tells any other cache so in one
+         * token (httpd re-parses every Vary value of every response). */
+        apr_table_mergen(out, "Vary", "*");
     }
     else if (d->vary_origin) {
         apr_table_mergen(out, "Vary", "Origin");
@@ -1220,7 +1342,7 @@ static void add_debug_header(request_rec *r, cors_note *n)
 {
     const char *w = why(r, n);
 
-    apr_table_setn(r->err_headers_out, "CORS-Debug", apr_pstrcat(r->pool,
+    apr_table_setn(r->headers_out, "CORS-Debug", apr_pstrcat(r->pool,
                    cors_outcome_word(n->outcome), "; reason=",
                    cors_reason_token(n->outcome), "; request=",
                    n->preflight ? "preflight" : "actual",
@@ -1261,8 +1383,11 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             apply_decision(r, c, &note->d, note->preflight);
         }
         else {
-            make_policy(r, c, &policy);
-            refuse(&none, &policy, CORS_DENY_NO_ORIGIN);
+            /* No Origin: apply_decision reads only these two. */
+            policy.origins = c->origins;
+            policy.credentials = c->credentials == 1;
+            none.reason = CORS_DENY_NO_ORIGIN;
+            none.vary_origin = cors_policy_varies(&policy);
             apply_decision(r, c, &none, 0);
         }
     }
@@ -1270,6 +1395,14 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         add_debug_header(r, note);
     }
     return ap_pass_brigade(f->next, bb);
+}
+
+static CORS_NOINLINE void add_cors_out(request_rec *r, request_rec *first,
+                                       const cors_dir_conf *c)
+{
+    ap_add_output_filter_handle(cors_out_filter_handle,
+                                decide(first) ? NULL : (void *)c, r,
+                                r->connection);
 }
 
 /* Adds CORS_OUT to every response of a CORS scope, on the normal and the
@@ -1284,15 +1417,9 @@ static void cors_insert_filter(request_rec *r)
         return;
     }
     first = first_request(r);
-    if (decide(first)) {
-        ap_add_output_filter_handle(cors_out_filter_handle, NULL, r,
-                                    r->connection);
-        return;
-    }
-    c = ap_get_module_config(first->per_dir_config, &cors_module);
-    if (c->enable == 1) {
-        ap_add_output_filter_handle(cors_out_filter_handle, (void *)c, r,
-                                    r->connection);
+    c = scope_of(first);
+    if (c) {
+        add_cors_out(r, first, c);
     }
 }
 

@@ -23,6 +23,13 @@ extern module AP_MODULE_DECLARE_DATA cors_module;
 
 #define CORS_UNSET (-1)
 
+/* Keeps a cold function with a large stack frame out of a hot caller. */
+#if defined(__GNUC__)
+#define CORS_NOINLINE __attribute__((noinline))
+#else
+#define CORS_NOINLINE
+#endif
+
 /* In the order of the words each directive takes (see set_choice). */
 enum { CORS_AUTH_SKIP, CORS_AUTH_ENFORCE };
 enum { CORS_BACKEND_REPLACE, CORS_BACKEND_KEEP };
@@ -60,7 +67,8 @@ typedef struct {
     const char *mode_where;
     int debug_headers;
     const char *debug_headers_where;
-    int configured;             /* some CORS directive is in this section */
+    unsigned int set;           /* bit i: this section makes setting i
+                                   (see settings[] in mod_cors.c) */
 } cors_dir_conf;
 
 typedef struct {

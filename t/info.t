@@ -121,8 +121,7 @@ my $policy = [
 ];
 my $access = 'access rules: evaluated as for the client viewing this page '
            . '(its IP address, no credentials)';
-my $pre_vary = 'header: Vary: Origin, Access-Control-Request-Method, '
-             . 'Access-Control-Request-Headers';
+my $pre_vary = 'header: Vary: *';
 
 Apache::TestRequest::module('info_explain');
 reset_user_agent();
