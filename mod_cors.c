@@ -1274,30 +1274,25 @@ static void apply_decision(request_rec *r, const cors_dir_conf *c,
                            const cors_decision *d, int preflight)
 {
     apr_table_t *out = r->headers_out;
+    /* A preflight answer depends on the Origin, the method and the headers
+     * asked for, and Access-Control-Request-Private-Network: no stored
+     * copy may answer another preflight.  Browsers and mod_cache never
+     * store one; "*" tells any other cache so in one token (httpd re-parses
+     * every Vary value of every response).  Whoever writes the rest. */
+    const char *vary = preflight ? "*" : d->vary_origin ? "Origin" : NULL;
 
+    if (vary) {
+        apr_table_mergen(out, "Vary", vary);
+    }
     if (c->backend_headers == CORS_BACKEND_KEEP
         && (apr_table_get(out, "Access-Control-Allow-Origin")
             || apr_table_get(r->err_headers_out,
                              "Access-Control-Allow-Origin"))) {
-        if (d->vary_origin) {
-            apr_table_mergen(out, "Vary", "Origin");
-        }
         return;
     }
     strip_cors_headers(out);
     if (!apr_is_empty_table(r->err_headers_out)) {
         strip_cors_headers(r->err_headers_out);
-    }
-    if (preflight) {
-        /* A preflight answer depends on the Origin, the method and the
-         * headers asked for, and Access-Control-Request-Private-Network:
-         * no stored copy may answer another preflight.  Browsers and
-         * mod_cache never store one; "*" tells any other cache so in one
-         * token (httpd re-parses every Vary value of every response). */
-        apr_table_mergen(out, "Vary", "*");
-    }
-    else if (d->vary_origin) {
-        apr_table_mergen(out, "Vary", "Origin");
     }
     if (d->reason != CORS_ALLOWED) {
         return;

@@ -19,7 +19,7 @@ my $EVIL   = 'https://evil.example.com';
 
 # t/TEST.PL loads mod_proxy, mod_proxy_http, mod_headers and mod_cgi(d)
 # itself, so need_module() does not see them: no skip condition.
-plan tests => 111;
+plan tests => 114;
 
 reset_user_agent();
 Apache::TestRequest::module('int_proxy');
@@ -217,6 +217,14 @@ is_deeply cors_headers_present($res), [],
 $res = GET '/cgikeep/int_acao.cgi', Origin => $ORIGIN;
 is $res->code, 200, 'Keep, CGI: 200';
 kept_ok($res, 'Keep, CGI', "the CGI's", 'X-Cgi');
+
+# Keep and Passthrough: the CGI answers the preflight with its own headers;
+# mod_cors adds only the preflight's Vary.
+$res = send_preflight('/cgikeeppass/int_acao.cgi', $ORIGIN, 'PUT');
+is $res->code, 200, 'Keep, CGI answering a preflight: 200';
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
+    'Keep, CGI answering a preflight: the CGI\'s Access-Control-Allow-Origin';
+is $res->header('Vary'), '*', 'Keep, CGI answering a preflight: Vary: *';
 
 # --- `Header` lines writing Access-Control-* inside the CORS scope --------
 # <VirtualHost int_hdr>: Header set Access-Control-Allow-Origin "*" and
