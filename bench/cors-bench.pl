@@ -72,6 +72,9 @@ binmode STDERR, ':encoding(UTF-8)';
 my $T0 = time;
 my ($LOAD0) = (do { open my $f, '<', '/proc/loadavg'; <$f> } // '') =~ /^(\S+ \S+ \S+)/;
 my $TOP = dirname(dirname(abs_path(__FILE__)));
+# The source tree as it was when the run began: the run itself rewrites
+# docs/performance.png, which would mark any tree "-dirty" by the end.
+chomp(my $GIT = qx{git -C "$TOP" describe --always --dirty 2>/dev/null} || 'unknown');
 
 my %opt = (out => "$TOP/bench/out");
 GetOptions(\%opt, 'quick', 'out=s', 'doc=s', 'only=s', 'lists=s', 'keep', 'help|h')
@@ -1070,12 +1073,11 @@ sub machine
     my ($cpu) = slurp('/proc/cpuinfo') =~ /^model name\s*:\s*(.*)$/m;
     my ($ver) = qx{"$HTTPD" -v} =~ /Server version:\s*(.*)/;
     my ($mem) = slurp('/proc/meminfo') =~ /^MemTotal:\s*(\d+)/m;
-    chomp(my $git = qx{git -C "$TOP" describe --always --dirty 2>/dev/null} || 'unknown');
     chomp(my $vg = qx{valgrind --version 2>/dev/null} || '?');
     chomp(my $wrk = (qx{wrk --version 2>&1} =~ /^(wrk \S+)/m)[0] // 'wrk');
     return (load => $LOAD0 // '?', cpus => $nproc, cpu => $cpu // '?', httpd => $ver // '?',
             memory => sprintf('%.0f GiB', ($mem // 0) / 1048576),
-            git => $git, valgrind => $vg, wrk => $wrk,
+            git => $GIT, valgrind => $vg, wrk => $wrk,
             date => strftime('%Y-%m-%d %H:%M:%S %Z', localtime($T0)));
 }
 
