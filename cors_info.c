@@ -1269,6 +1269,9 @@ static CORS_NOINLINE int info_handler(request_rec *r)
     const char *err;
     server_rec *s;
 
+    if (strcmp(r->handler, "cors-info") != 0) {
+        return DECLINED;
+    }
     r->allowed |= (AP_METHOD_BIT << M_GET);
     if (r->method_number != M_GET) {
         return HTTP_METHOD_NOT_ALLOWED;
@@ -1331,8 +1334,11 @@ static CORS_NOINLINE int info_handler(request_rec *r)
  * kept apart from info_handler's large stack frame. */
 static int cors_info_handler(request_rec *r)
 {
-    if (!r->handler || r->handler[0] != 'c'
-        || strcmp(r->handler, "cors-info") != 0) {
+    const char *h = r->handler;
+
+    /* Every request of the server comes here: the first letter decides
+     * for nearly all, before info_handler's stack frame is made. */
+    if (!h || h[0] != 'c') {
         return DECLINED;
     }
     return info_handler(r);

@@ -1056,23 +1056,14 @@ static void annotate(request_rec *r, const cors_note *n, int set)
  * no Origin or is outside a CORS scope. */
 static cors_note nothing_to_decide;
 
-static CORS_NOINLINE cors_note *decide_now(request_rec *r)
+static CORS_NOINLINE cors_note *decide_origin(request_rec *r,
+                                               const cors_dir_conf *c,
+                                               const char *origin)
 {
-    const cors_dir_conf *c;
-    const char *origin;
     cors_asked asked;
     cors_note *n;
-    int preflight;
+    int preflight = 0;
 
-    c = scope_of(r);
-    origin = c ? apr_table_get(r->headers_in, "Origin") : NULL;
-    if (!origin) {
-        /* The later hooks need not look again. */
-        ap_set_module_config(r->request_config, &cors_module,
-                             &nothing_to_decide);
-        return NULL;
-    }
-    preflight = 0;
     if (r->method_number == M_OPTIONS) {
         read_asked(r, &asked);
         preflight = asked.method && *asked.method;
@@ -1083,6 +1074,22 @@ static CORS_NOINLINE cors_note *decide_now(request_rec *r)
     ap_set_module_config(r->request_config, &cors_module, n);
     annotate(r, n, 0);
     return n;
+}
+
+/* Apart from decide_origin, so that a request without Origin does not
+ * pay for its stack frame. */
+static CORS_NOINLINE cors_note *decide_now(request_rec *r)
+{
+    const cors_dir_conf *c = scope_of(r);
+    const char *origin = c ? apr_table_get(r->headers_in, "Origin") : NULL;
+
+    if (origin) {
+        return decide_origin(r, c, origin);
+    }
+    /* The later hooks need not look again. */
+    ap_set_module_config(r->request_config, &cors_module,
+                         &nothing_to_decide);
+    return NULL;
 }
 
 /* Each hook asks; only the first works it out. */
@@ -1239,26 +1246,51 @@ static int cors_fixups(request_rec *r)
     return DONE;
 }
 
-/* Removes every Access-Control-* header from t. */
+/* Whether key k may start with "Access-Control-": the first letter weeds
+ * out nearly every key, and the fifth Accept-Ranges (the letters are
+ * tested in order, so a shorter key stops at its NUL, which no test
+ * passes). */
+static APR_INLINE int may_be_cors_key(const char *k)
+{
+    return k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
+           && (k[2] | 0x20) == 'c' && (k[3] | 0x20) == 'e'
+           && (k[4] | 0x20) == 's';
+}
+
+/* strip_cors_headers from entry e on, once a key there looked like one. */
+static CORS_NOINLINE void strip_from(apr_table_t *t,
+                                     const apr_array_header_t *arr,
+                                     const apr_table_entry_t *e)
+{
+    const apr_table_entry_t *first = (const apr_table_entry_t *)arr->elts;
+    const apr_table_entry_t *end = first + arr->nelts;
+
+    for (; e < end; e++) {
+        const char *k = e->key;
+
+        if (may_be_cors_key(k)
+            && strncasecmp(k, "Access-Control-", 15) == 0) {
+            /* Removes k's entries, all at e or after it (those before
+             * were kept), and moves the rest down: look at e again. */
+            apr_table_unset(t, k);
+            end = first + arr->nelts;
+            e--;
+        }
+    }
+}
+
+/* Removes every Access-Control-* header from t.  The scan makes no call
+ * until a key looks like one, so it needs no stack frame of its own. */
 static void strip_cors_headers(apr_table_t *t)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
-    const apr_table_entry_t *elts = (const apr_table_entry_t *)arr->elts;
-    int i;
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    const apr_table_entry_t *end = e + arr->nelts;
 
-    /* Unsetting shifts the entries: scan again after each removal.  The
-     * first letter weeds out nearly every key, and the fifth Accept-Ranges
-     * (the letters are tested in order, so a shorter key stops at its
-     * NUL, which no test passes). */
-    for (i = 0; i < arr->nelts; i++) {
-        const char *k = elts[i].key;
-
-        if (k && (k[0] | 0x20) == 'a' && (k[1] | 0x20) == 'c'
-            && (k[2] | 0x20) == 'c' && (k[3] | 0x20) == 'e'
-            && (k[4] | 0x20) == 's'
-            && strncasecmp(k, "Access-Control-", 15) == 0) {
-            apr_table_unset(t, elts[i].key);
-            i = -1;
+    for (; e < end; e++) {
+        if (may_be_cors_key(e->key)) {
+            strip_from(t, arr, e);
+            return;
         }
     }
 }
@@ -1280,21 +1312,24 @@ static void apply_decision(request_rec *r, const cors_dir_conf *c,
      * store one; "*" tells any other cache so in one token (httpd re-parses
      * every Vary value of every response).  Whoever writes the rest. */
     const char *vary = preflight ? "*" : d->vary_origin ? "Origin" : NULL;
+    /* CORSBackendHeaders Keep: a response that already has an
+     * Access-Control-Allow-Origin keeps the backend's headers. */
+    int keep = c->backend_headers == CORS_BACKEND_KEEP
+               && (apr_table_get(out, "Access-Control-Allow-Origin")
+                   || apr_table_get(r->err_headers_out,
+                                    "Access-Control-Allow-Origin"));
 
+    if (!keep) {
+        strip_cors_headers(out);
+        if (!apr_is_empty_table(r->err_headers_out)) {
+            strip_cors_headers(r->err_headers_out);
+        }
+    }
+    /* After the strip, which then has one entry less to look at. */
     if (vary) {
         apr_table_mergen(out, "Vary", vary);
     }
-    if (c->backend_headers == CORS_BACKEND_KEEP
-        && (apr_table_get(out, "Access-Control-Allow-Origin")
-            || apr_table_get(r->err_headers_out,
-                             "Access-Control-Allow-Origin"))) {
-        return;
-    }
-    strip_cors_headers(out);
-    if (!apr_is_empty_table(r->err_headers_out)) {
-        strip_cors_headers(r->err_headers_out);
-    }
-    if (d->reason != CORS_ALLOWED) {
+    if (keep || d->reason != CORS_ALLOWED) {
         return;
     }
     /* Stripped above: add, no need to look for an old value. */
@@ -1348,16 +1383,45 @@ static void add_debug_header(request_rec *r, cors_note *n)
                    w ? "\"" : "", NULL));
 }
 
-static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+/* No Origin: the handler's own Access-Control-* headers go, and
+ * Vary: Origin comes when the answer would depend on one. */
+static void apply_no_origin(request_rec *r, const cors_dir_conf *c)
 {
-    request_rec *r = f->r, *first = first_request(r);
-    cors_note *note = decide(first);
-    const cors_dir_conf *c = note ? note->conf : f->ctx;
     cors_policy policy;
     cors_decision none;
 
+    /* apply_decision and cors_policy_varies read only these. */
+    policy.origins = c->origins;
+    policy.credentials = c->credentials == 1;
+    none.reason = CORS_DENY_NO_ORIGIN;
+    none.vary_origin = cors_policy_varies(&policy);
+    apply_decision(r, c, &none, 0);
+}
+
+/* add_cors_out gives the scope as the context when the request has no
+ * decision (no Origin), NULL when it has one.  A CORS_OUT added by name
+ * (SetOutputFilter) has no context either, and may find no decision. */
+static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r, *first;
+    const cors_dir_conf *c = f->ctx;
+    cors_note *note;
+    cors_policy policy;
+
     ap_remove_output_filter(f);
-    if (note && note->preflight && !note->reached_fixups
+    if (c) {
+        if (c->mode != CORS_MODE_REPORT_ONLY) {
+            apply_no_origin(r, c);
+        }
+        return ap_pass_brigade(f->next, bb);
+    }
+    first = first_request(r);
+    note = decide(first);
+    if (!note) {
+        return ap_pass_brigade(f->next, bb);
+    }
+    c = note->conf;
+    if (note->preflight && !note->reached_fixups
         && c->mode != CORS_MODE_REPORT_ONLY) {
         /* Access control or a redirect answered before the fixups hook
          * could: to the browser this is a failed preflight. */
@@ -1367,26 +1431,14 @@ static apr_status_t cors_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         note->explained = 0;
         annotate(first, note, 1);
     }
-    if (note) {
-        record(r, note);
-        if (r != first) {
-            annotate(r, note, 1);
-        }
+    record(r, note);
+    if (r != first) {
+        annotate(r, note, 1);
     }
     if (c->mode != CORS_MODE_REPORT_ONLY) {
-        if (note) {
-            apply_decision(r, c, &note->d, note->preflight);
-        }
-        else {
-            /* No Origin: apply_decision reads only these two. */
-            policy.origins = c->origins;
-            policy.credentials = c->credentials == 1;
-            none.reason = CORS_DENY_NO_ORIGIN;
-            none.vary_origin = cors_policy_varies(&policy);
-            apply_decision(r, c, &none, 0);
-        }
+        apply_decision(r, c, &note->d, note->preflight);
     }
-    if (note && c->debug_headers == 1) {
+    if (c->debug_headers == 1) {
         add_debug_header(r, note);
     }
     return ap_pass_brigade(f->next, bb);
@@ -1408,6 +1460,14 @@ static void cors_insert_filter(request_rec *r)
     request_rec *first;
     const cors_dir_conf *c;
 
+    if (!r->prev) {
+        /* Nearly every request: tested apart, and first. */
+        c = scope_of(r);
+        if (c && !r->main) {
+            add_cors_out(r, r, c);
+        }
+        return;
+    }
     if (r->main) {
         return;
     }

@@ -1,6 +1,7 @@
 # mod_cors among other modules' output filters (issue 2, rules 3, 5 and 8):
 # a preflight answered with CORSPreflightStatus 200 where mod_filter's
-# DEFLATE applies, and responses stored and replayed by mod_cache.
+# DEFLATE applies, responses stored and replayed by mod_cache, and CORS_OUT
+# added by name with SetOutputFilter.
 # Config: t/conf/filters.conf.in.
 use strict;
 use warnings FATAL => 'all';
@@ -15,7 +16,7 @@ my $ORIGIN = 'https://app.example.com';
 my $OTHER  = 'https://other.example.com';
 my $EVIL   = 'https://evil.example.com';
 
-plan tests => 24;
+plan tests => 34;
 
 reset_user_agent(keep_alive => 0);
 
@@ -69,3 +70,28 @@ is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$OTHER],
 $res = GET $url, Origin => $ORIGIN;
 is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
     'cache, the first origin again: its own ACAO';
+
+# --- CORS_OUT added by name (SetOutputFilter) -----------------------------
+Apache::TestRequest::module('flt_byname');
+# Outside any CORS scope the filter has nothing to apply: the response is
+# the one mod_headers made (this request used to crash the child).
+for my $origin ($ORIGIN, undef) {
+    my $name = defined $origin ? 'with Origin' : 'without Origin';
+    $res = GET '/plain.json', defined $origin ? (Origin => $origin) : ();
+    is $res->code, 200, "by name, outside the scope, $name: 200";
+    is_deeply values_of($res, 'Access-Control-Allow-Origin'), ['*'],
+        "by name, outside the scope, $name: mod_headers' * untouched";
+    ok !vary_count($res, 'Origin'),
+        "by name, outside the scope, $name: no Vary: Origin";
+}
+# Inside the scope it does what mod_cors's own CORS_OUT does.
+$res = GET '/data.json', Origin => $ORIGIN;
+is_deeply values_of($res, 'Access-Control-Allow-Origin'), [$ORIGIN],
+    'by name, in the scope, allowed origin: its ACAO, once';
+$res = GET '/data.json', Origin => $EVIL;
+is $res->code, 200, 'by name, in the scope, other origin: 200';
+ok !defined $res->header('Access-Control-Allow-Origin'),
+    'by name, in the scope, other origin: no ACAO';
+$res = GET '/data.json';
+ok !defined $res->header('Access-Control-Allow-Origin'),
+    'by name, in the scope, no Origin: no ACAO';
