@@ -350,6 +350,13 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
             return apr_psprintf(p, "%s: '%s' has an empty label in its "
                                 "host", d, text);
         }
+        /* No browser sends it, and cors_origin_match would find such an
+         * exact entry by its text though the Origin is malformed. */
+        if (strlen(host) > CORS_HOST_MAX) {
+            return apr_psprintf(p, "%s: '%s' has a host of %lu bytes; DNS "
+                                "allows %d at most", d, text,
+                                (unsigned long)strlen(host), CORS_HOST_MAX);
+        }
     }
     if (e->subdomains) {
         if (is_ip_literal(host)) {
@@ -387,6 +394,10 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                          port == CORS_PORT_ANY ? ":*"
                          : port == CORS_PORT_DEFAULT ? ""
                          : apr_psprintf(p, ":%d", port), NULL);
+    if (strlen(normal) > CORS_ORIGIN_MAX) {
+        return apr_psprintf(p, "%s: '%s' is longer than the %d bytes an "
+                            "Origin may have", d, text, CORS_ORIGIN_MAX);
+    }
     /* Most entries are written as browsers send them: one copy will do. */
     e->text = strcmp(normal, text) == 0 ? text : normal;
     return NULL;

@@ -1073,6 +1073,66 @@ static void test_sets(void)
     }
 }
 
+/* ---- entries longer than an Origin may be ---------------------------- */
+
+/*
+ * An exact entry is found by its text before the Origin is parsed, so an
+ * entry longer than a well-formed Origin may be (a host over 253 bytes,
+ * more than CORS_ORIGIN_MAX in all) matched such an Origin directly, yet
+ * never through a set.  Found by fuzz/fuzz_origin_entry: such entries are
+ * refused, and the longest that are accepted match both ways.
+ */
+static void check_long_entry(const char *what, const char *arg,
+                             const char *needle)
+{
+    static const char *const by_set[] = { "@long", NULL };
+    cors_origin_list *list = cors_origin_list_make(pool), *ref;
+    const char *err = cors_origin_list_add(list, pool, arg, "t:1", 0, NULL);
+    const cors_entry *e;
+    lookup_ctx ctx;
+    int malformed = -1;
+
+    if (needle) {
+        if (unit_ok(err != NULL, "%s is refused", what)) {
+            unit_contains(err, needle, "%s: the message says why", what);
+        }
+        return;
+    }
+    if (!unit_is_str(err, NULL, "%s is accepted", what)) {
+        return;
+    }
+    e = cors_origin_match(list, arg, strlen(arg), NULL, NULL, &malformed,
+                          NULL);
+    unit_ok(e != NULL && malformed == 0, "%s: matched", what);
+    memset(&ctx, 0, sizeof(ctx));
+    the_ctx = &ctx;
+    ctx.name = "long";
+    ctx.list = list;
+    ref = make_list(by_set);
+    if (ref) {
+        malformed = -1;
+        e = cors_origin_match(ref, arg, strlen(arg), lookup, &ctx,
+                              &malformed, NULL);
+        unit_ok(e != NULL && malformed == 0, "%s: matched through @long",
+                what);
+    }
+}
+
+static void test_long_entries(void)
+{
+    const char *s;
+
+    check_long_entry("a host of 253 bytes", long_origin(253), NULL);
+    check_long_entry("a host of 254 bytes", long_origin(254), "253");
+    s = long_origin(254);
+    check_long_entry("a pattern over a host of 254 bytes",
+                     apr_pstrcat(pool, "https://*.", s + 8, NULL), "253");
+    check_long_entry("an origin of CORS_ORIGIN_MAX bytes",
+                     long_scheme_origin(CORS_ORIGIN_MAX), NULL);
+    check_long_entry("an origin of CORS_ORIGIN_MAX + 1 bytes",
+                     long_scheme_origin(CORS_ORIGIN_MAX + 1), "2048");
+}
+
 /* ---- cors_entry_is_loopback ------------------------------------------ */
 
 static void test_loopback(void)
@@ -1251,6 +1311,7 @@ int main(void)
         test_refusals();
         test_match();
         test_sets();
+        test_long_entries();
         test_loopback();
         test_near_miss();
         test_many_patterns();
