@@ -119,6 +119,83 @@ cors_build()
     )
 }
 
+# The MPMs the Apache::Test suites can run under (CORS_MPM, t/TEST.PL).
+# shellcheck disable=SC2034  # used by scripts/test
+CORS_MPMS=(event worker prefork)
+
+# cors_build_asan [DIR]: builds mod_cors with ./configure --enable-asan in
+# DIR (default build-asan/), from a copy of the sources: automake refuses a
+# VPATH build from a source tree that is itself configured, as cors_build's
+# is.  The copy leaves out what .gitignore names and every build product,
+# and is made by content (rsync --checksum, no times kept) so that make
+# rebuilds exactly what changed.
+cors_build_asan()
+{
+    local dir=${1:-$CORS_ROOT/build-asan}
+    (
+        cd "$CORS_ROOT" || exit 1
+        mkdir -p "$dir" || exit 1
+        echo "+ rsync sources to $dir"
+        rsync -rlpD --checksum --delete \
+              --exclude=/.git --exclude=/build-asan --exclude=/test-logs \
+              --exclude=/t/logs --exclude=autom4te.cache \
+              --exclude=config.status --exclude=config.log --exclude=/libtool \
+              --exclude=Makefile --exclude=stamp-h1 --exclude='*.o' \
+              --exclude='*.lo' --exclude='*.la' --exclude=.libs --exclude=.deps \
+              --exclude=.dirstamp --filter=':- .gitignore' \
+              ./ "$dir"/ || exit 1
+        cd "$dir" || exit 1
+        if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+            echo "+ autoreconf -fi"
+            autoreconf -fi || exit 1
+        fi
+        if [ ! -f Makefile ] || ! grep -q -- '--enable-asan' config.status 2>/dev/null; then
+            echo "+ ./configure --quiet --enable-asan"
+            ./configure --quiet --enable-asan \
+                || { echo "configure failed: see $dir/config.log"; exit 1; }
+        fi
+        echo "+ make"
+        make -j"$(nproc 2>/dev/null || echo 2)" || exit 1
+        if [ ! -f .libs/mod_cors.so ]; then
+            echo "make succeeded but $dir/.libs/mod_cors.so is missing"
+            exit 1
+        fi
+    )
+}
+
+# cors_server_problems SUITE: what went wrong inside the test servers of
+# the Apache::Test run SUITE, from what cors_apache_test_run kept in
+# CORS_LOGDIR: sanitizer report files (SUITE-asan.PID, SUITE-ubsan.PID),
+# sanitizer reports written to the error_log or the TAP output (a cors-probe
+# built with --enable-asan reports on its stderr), and httpd children that
+# died of a signal (AH00052).  Prints one line per problem, nothing when
+# there is none.
+cors_server_problems()
+{
+    local suite=$1 f
+    for f in "$CORS_LOGDIR/$suite"-asan.* "$CORS_LOGDIR/$suite"-ubsan.*; do
+        [ -f "$f" ] && echo "sanitizer report: $f"
+    done
+    for f in "$CORS_LOGDIR/$suite-error_log" "$CORS_LOGDIR/$suite.log"; do
+        [ -f "$f" ] || continue
+        grep -n -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f" \
+            | sed "s|^|sanitizer report in $f:|"
+    done
+    f=$CORS_LOGDIR/$suite-error_log
+    [ -f "$f" ] && grep -n 'AH00052: child pid [0-9]* exit signal' "$f" \
+        | sed "s|^|httpd child crashed, $f:|"
+    return 0
+}
+
+# cors_logged_mpm SUITE: the MPM named by the last start-up line ("[mpm_NAME:
+# notice] ... configured -- resuming normal operations") of SUITE's kept
+# error_log.
+cors_logged_mpm()
+{
+    sed -n 's/.*\[mpm_\([a-z]*\):notice\].* configured -- resuming.*/\1/p' \
+        "$CORS_LOGDIR/$1-error_log" 2>/dev/null | tail -n 1
+}
+
 # The user Apache::Test runs as when we are root: nobody, or a dedicated
 # system user where there is no nobody. Prints "uid gid".
 cors_test_user()
@@ -145,6 +222,11 @@ cors_test_user()
 # not run, 77 when Apache::Test is not installed. The server's logs (error_log,
 # and the browser suite's access log and chromedriver log) are kept in
 # CORS_LOGDIR, named after CORS_SUITE (default: apache-test).
+# CORS_MPM (event, worker, prefork) chooses the MPM (see t/TEST.PL).
+# CORS_HTTPD_WRAPPER, a path inside the tree such as t/asan-httpd, is given
+# to Apache::Test as the httpd (-httpd), with the real httpd in CORS_HTTPD;
+# the sanitizer reports it leaves in t/logs (asan.PID, ubsan.PID) are kept in
+# CORS_LOGDIR too, as SUITE-asan.PID and SUITE-ubsan.PID.
 cors_apache_test_run()
 {
     local src=${1:-$CORS_ROOT} build=${2:-${1:-$CORS_ROOT}}
@@ -175,7 +257,8 @@ cors_apache_test_run()
         work=$(mktemp -d /tmp/mod_cors-test.XXXXXX) || return 1
         # Only the sources and the built module: no VCS data, no old test output.
         rsync -a --exclude .git --exclude test-logs --exclude t/logs \
-              --exclude 'autom4te.cache' "$src"/ "$work"/ || { rm -rf "$work"; return 1; }
+              --exclude 'autom4te.cache' --exclude /build-asan \
+              "$src"/ "$work"/ || { rm -rf "$work"; return 1; }
         if [ "$src" != "$build" ]; then
             mkdir -p "$work/.libs" && cp -p "$build"/.libs/mod_cors.so "$work/.libs/" \
                 || { rm -rf "$work"; return 1; }
@@ -202,32 +285,51 @@ cors_apache_test_run()
 
     # HOME: Apache::Test may save its settings under ~/.apache-test; keep
     # that inside the throwaway tree (nobody's HOME does not exist).
-    local home=$work port vhosts
+    local home=$work port vhosts httpd_args=() wrapper_env=()
     [ "$work" = "$src" ] && home=${HOME:-$work}
     vhosts=$(cat "$work"/t/conf/*.conf.in 2>/dev/null | grep -ci '<VirtualHost')
     port=${APACHE_TEST_PORT:-$(cors_apache_test_port $((vhosts + 10)))}
     [ "$port" = 8529 ] || echo "Port 8529 is busy: Apache::Test uses ports from $port"
+    if [ -n "${CORS_HTTPD_WRAPPER:-}" ]; then
+        if [ ! -x "$work/$CORS_HTTPD_WRAPPER" ]; then
+            echo "No executable $CORS_HTTPD_WRAPPER in $work."
+            [ "$work" != "$src" ] && [ -z "${CORS_KEEP_TMP:-}" ] && rm -rf "$work"
+            return 1
+        fi
+        httpd_args=(-httpd "$work/$CORS_HTTPD_WRAPPER")
+        wrapper_env=(CORS_HTTPD="${CORS_HTTPD:-$("$apxs" -q SBINDIR)/$("$apxs" -q TARGET)}")
+        echo "httpd: $CORS_HTTPD_WRAPPER, running ${wrapper_env[0]#CORS_HTTPD=}"
+    fi
     "${runner[@]}" env HOME="$home" APACHE_TEST_NO_STICKY_PREFERENCES=1 \
-        APACHE_TEST_PORT="$port" \
+        APACHE_TEST_PORT="$port" "${wrapper_env[@]}" \
         bash -c '
             cd "$1" || exit 1
-            apxs=$2
+            apxs=$2 nhttpd=$3
+            shift 3
+            httpd=("${@:1:nhttpd}")
+            shift "$nhttpd"
             t/TEST -clean >/dev/null 2>&1 || true
-            perl t/TEST.PL -apxs "$apxs" || exit 1
+            perl t/TEST.PL -apxs "$apxs" "${httpd[@]}" || exit 1
             if [ -f t/TEST ]; then
-                shift 2
-                exec timeout 3600 perl t/TEST -apxs "$apxs" -verbose "$@"
-            fi' cors-apache-test "$work" "$apxs" "$@" </dev/null 2>&1
+                exec timeout 3600 perl t/TEST -apxs "$apxs" "${httpd[@]}" -verbose "$@"
+            fi' cors-apache-test "$work" "$apxs" ${#httpd_args[@]} "${httpd_args[@]}" "$@" \
+        </dev/null 2>&1
     rc=$?
 
     local suite=${CORS_SUITE:-apache-test} log kept=()
     mkdir -p "$CORS_LOGDIR" 2>/dev/null
     if [ -w "$CORS_LOGDIR" ]; then
+        rm -f "$CORS_LOGDIR/$suite"-asan.* "$CORS_LOGDIR/$suite"-ubsan.*
         for log in error_log browser_access_log chromedriver.log; do
             if [ -s "$work/t/logs/$log" ]; then
                 cp "$work/t/logs/$log" "$CORS_LOGDIR/$suite-${log#"$suite"_}"
                 kept+=("$CORS_LOGDIR/$suite-${log#"$suite"_}")
             fi
+        done
+        for log in "$work"/t/logs/asan.* "$work"/t/logs/ubsan.*; do
+            [ -f "$log" ] || continue
+            cp "$log" "$CORS_LOGDIR/$suite-${log##*/}"
+            kept+=("$CORS_LOGDIR/$suite-${log##*/}")
         done
         [ ${#kept[@]} -gt 0 ] && echo "(logs of the test server: ${kept[*]})"
     fi

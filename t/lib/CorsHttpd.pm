@@ -122,10 +122,14 @@ sub module_line
     return ();
 }
 
-# The event MPM, unless httpd has an MPM built in.
+# The MPM CORS_MPM names (event, worker or prefork; default event), as the
+# server t/TEST starts loads it, unless httpd has an MPM built in.
 sub mpm_line
 {
-    return module_line('mpm_event_module', 'mod_mpm_event.so',
+    my $mpm = $ENV{CORS_MPM} || 'event';
+    die "CORS_MPM='$mpm' is not one of: event worker prefork\n"
+        unless $mpm =~ /^(?:event|worker|prefork)\z/;
+    return module_line("mpm_${mpm}_module", "mod_mpm_$mpm.so",
                        [qw(event worker prefork mod_mpm_event mod_mpm_worker
                            mod_mpm_prefork)]);
 }
