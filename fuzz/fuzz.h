@@ -24,6 +24,8 @@
 #include <apr_pools.h>
 #include <apr_strings.h>
 
+#include "cors_origin.h"
+
 /* Escapes s[0..len) (\r, \n, \t, \0, \xNN) into a buffer from p, cut
  * short after max bytes of input. */
 static inline char *cors_fuzz_esc(apr_pool_t *p, const char *s,
@@ -100,6 +102,20 @@ static inline void cors_fuzz_pools(apr_pool_t **fixed,
     cors_fuzz_fixed_pool = *fixed;
     cors_fuzz_scratch_pool = *scratch;
     atexit(cors_fuzz_destroy_pools);
+}
+
+/* cors_fuzz_pools, then the public suffix list and regex limits of the
+ * origin code (cors_origin_init), for the harnesses that parse origins. */
+static inline void cors_fuzz_origin_setup(apr_pool_t **fixed,
+                                          apr_pool_t **scratch)
+{
+    const char *err;
+
+    cors_fuzz_pools(fixed, scratch);
+    err = cors_origin_init();
+    if (err) {
+        cors_fuzz_fail("cors_origin_init: %s", err);
+    }
 }
 
 /* A NUL-terminated copy of data[0..size) from p: what a directive

@@ -103,14 +103,9 @@ static cors_origin_list *origins(const char *arg, int flags)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *err;
     unsigned i;
 
-    cors_fuzz_pools(&fixed, &scratch);
-    err = cors_origin_init();
-    if (err) {
-        cors_fuzz_fail("cors_origin_init: %s", err);
-    }
+    cors_fuzz_origin_setup(&fixed, &scratch);
     frontend = origins("http://localhost:3000,null", CORS_ENTRY_IN_SET);
     for (i = 0; i < POLICY_COUNT; i++) {
         cors_policy *p = &policies[i];

@@ -62,13 +62,7 @@ typedef struct {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *err;
-
-    cors_fuzz_pools(&fixed, &scratch);
-    err = cors_origin_init();
-    if (err) {
-        cors_fuzz_fail("cors_origin_init: %s", err);
-    }
+    cors_fuzz_origin_setup(&fixed, &scratch);
     /* Rechecking a regex that matched must stay bounded too; these are
      * well above the core's own limits, so a match it found is found. */
     recheck_limits = pcre2_match_context_create(NULL);

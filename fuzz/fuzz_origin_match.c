@@ -214,14 +214,9 @@ static void compile_refs(ref_entry *ref)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *err;
     unsigned i;
 
-    cors_fuzz_pools(&fixed, &scratch);
-    err = cors_origin_init();
-    if (err) {
-        cors_fuzz_fail("cors_origin_init: %s", err);
-    }
+    cors_fuzz_origin_setup(&fixed, &scratch);
     frontend.list = configure(&frontend, CORS_ENTRY_IN_SET);
     compile_refs(ref_frontend);
     for (i = 0; i < LIST_COUNT; i++) {

@@ -88,6 +88,11 @@ use Socket qw(PF_INET SOCK_STREAM IPPROTO_TCP TCP_NODELAY SOL_SOCKET
               SO_ERROR inet_aton pack_sockaddr_in);
 use Time::HiRes qw(time sleep);
 
+use FindBin ();
+use lib "$FindBin::RealBin/../../scripts/lib";
+use CorsLocal qw(httpd_binary load_module module_under_test
+                 unprivileged_ids);
+
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
 # A run that cannot be made exits 2, not 1 (FAIL); END stops the server.
@@ -139,58 +144,15 @@ srand($SEED);
 # httpd and the module
 # ---------------------------------------------------------------------------
 
-sub which
-{
-    my $name = shift;
-    for my $d (File::Spec->path, '/usr/sbin', '/usr/local/sbin') {
-        my $f = "$d/$name";
-        return $f if -f $f && -x _;
-    }
-    return undef;
-}
+my $HTTPD = httpd_binary();
 
-sub apxs_query
-{
-    my ($apxs, $key) = @_;
-    return undef unless $apxs;
-    chomp(my $v = qx{"$apxs" -q $key 2>/dev/null} // '');
-    return $? == 0 && length $v ? $v : undef;
-}
-
-my $APXS = $ENV{APXS} || which('apxs') || which('apxs2');
-my $HTTPD = $ENV{APACHE_TEST_HTTPD};
-unless ($HTTPD && -x $HTTPD) {
-    my ($sbin, $target) = map { apxs_query($APXS, $_) } qw(SBINDIR TARGET);
-    $HTTPD = $sbin && $target ? "$sbin/$target" : which('apache2') || which('httpd');
-}
-die "httpd not found: set APACHE_TEST_HTTPD or APXS\n" unless $HTTPD && -x $HTTPD;
-
-my @MODDIRS = grep { defined && -d } (apxs_query($APXS, 'LIBEXECDIR'),
-    '/usr/lib/apache2/modules', '/usr/lib64/httpd/modules',
-    '/usr/lib/httpd/modules', '/usr/local/apache2/modules');
-my %BUILTIN = map { /^\s*(\S+)\.c\s*$/ ? ($1 => 1) : () } qx{"$HTTPD" -l};
-
-sub load_module
-{
-    my ($name) = @_;
-    return '' if $BUILTIN{"mod_$name"} || ($name =~ /^mpm_(\w+)/ && $BUILTIN{$1});
-    for my $d (@MODDIRS) {
-        return qq{LoadModule ${name}_module "$d/mod_$name.so"\n}
-            if -f "$d/mod_$name.so";
-    }
-    die "mod_$name.so not found in @MODDIRS\n";
-}
-
-my $SO = abs_path($ENV{MOD_CORS_SO} || "$TOP/.libs/mod_cors.so");
-die "the module is not built: $SO is missing (run make)\n" unless $SO && -f $SO;
+my $SO = module_under_test();
 
 # As root, httpd runs as a packaged server does: the parent as root, the
 # children as an unprivileged user.
 my ($UID, $GID);
 if ($< == 0) {
-    my $ids = qx{bash -c '. "\$1" && cors_test_user' soak "$TOP/scripts/lib.sh"};
-    ($UID, $GID) = $ids =~ /^(\d+) (\d+)/
-        or die "no unprivileged user to run httpd's children as\n";
+    ($UID, $GID) = unprivileged_ids();
 }
 
 # ---------------------------------------------------------------------------
