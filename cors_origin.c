@@ -244,12 +244,45 @@ static const char *no_host(apr_pool_t *p, const char *d, const char *text)
 }
 
 /* Parses scheme://host[:port] with the "*." and ":*" wildcards into e. */
+/* An entry quoted in a message: in full, or its start and its length
+ * when it is too long to read in a log line. */
+static const char *shown(apr_pool_t *p, const char *text)
+{
+    apr_size_t len = strlen(text);
+
+    return len <= 100 ? apr_psprintf(p, "'%s'", text)
+                      : apr_psprintf(p, "'%.60s...' (%lu bytes)", text,
+                                     (unsigned long)len);
+}
+
+/*
+ * NULL, or why the literal host of an entry is longer than any Origin it
+ * could match may have: DNS allows 253 bytes, and a subdomain ("*." or a
+ * regex's "\.host") needs at least two more in front.
+ */
+static const char *host_too_long(apr_pool_t *p, const char *d,
+                                 const char *text, const char *host,
+                                 int subdomains)
+{
+    apr_size_t len = strlen(host);
+    apr_size_t max = subdomains ? CORS_HOST_MAX - 2 : CORS_HOST_MAX;
+
+    if (len <= max) {
+        return NULL;
+    }
+    return apr_psprintf(p, "%s: %s names a host of %lu bytes, which no "
+                        "Origin can match: DNS allows %d%s", d,
+                        shown(p, text), (unsigned long)len, CORS_HOST_MAX,
+                        subdomains ? ", a subdomain included, so its "
+                                     "parent domain may have 251" : "");
+}
+
 static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                                       int flags, cors_entry *e)
 {
     const char *d = DIRECTIVE(flags);
     const char *sep = strstr(text, "://");
-    const char *auth, *stop, *hostend, *s, *normal;
+    const char *auth, *stop, *hostend, *s, *normal, *err;
     char *scheme, *host, *c;
     int port;
 
@@ -350,12 +383,9 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
             return apr_psprintf(p, "%s: '%s' has an empty label in its "
                                 "host", d, text);
         }
-        /* No browser sends it, and cors_origin_match would find such an
-         * exact entry by its text though the Origin is malformed. */
-        if (strlen(host) > CORS_HOST_MAX) {
-            return apr_psprintf(p, "%s: '%s' has a host of %lu bytes; DNS "
-                                "allows %d at most", d, text,
-                                (unsigned long)strlen(host), CORS_HOST_MAX);
+        err = host_too_long(p, d, text, host, e->subdomains);
+        if (err) {
+            return err;
         }
     }
     if (e->subdomains) {
@@ -394,9 +424,12 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                          port == CORS_PORT_ANY ? ":*"
                          : port == CORS_PORT_DEFAULT ? ""
                          : apr_psprintf(p, ":%d", port), NULL);
-    if (strlen(normal) > CORS_ORIGIN_MAX) {
-        return apr_psprintf(p, "%s: '%s' is longer than the %d bytes an "
-                            "Origin may have", d, text, CORS_ORIGIN_MAX);
+    /* The shortest Origin the entry matches: ":*" also stands for no
+     * port at all, and "*." for one letter and a dot. */
+    if (strlen(normal) - (port == CORS_PORT_ANY ? 2 : 0) > CORS_ORIGIN_MAX) {
+        return apr_psprintf(p, "%s: %s: no Origin that long is matched (%d "
+                            "bytes at most)", d, shown(p, text),
+                            CORS_ORIGIN_MAX);
     }
     /* Most entries are written as browsers send them: one copy will do. */
     e->text = strcmp(normal, text) == 0 ? text : normal;
@@ -529,6 +562,7 @@ static const char *regex_literal_host(apr_pool_t *p, const char *text,
                                       cors_entry *e)
 {
     const char *d = DIRECTIVE(flags);
+    const char *err;
     apr_size_t i = strlen(pat), end, start, j;
     char *host;
 
@@ -574,6 +608,10 @@ static const char *regex_literal_host(apr_pool_t *p, const char *text,
     host[j] = '\0';
     if (!*host || host[0] == '.' || host[j - 1] == '.' || strstr(host, "..")) {
         return regex_boundary_error(p, text, pat, i, end, flags);
+    }
+    err = host_too_long(p, d, text, host, e->regex_host_is_suffix);
+    if (err) {
+        return err;
     }
     if (e->regex_host_is_suffix && cors_is_public_suffix(host)) {
         return apr_psprintf(p, "%s: '%s' would allow every "

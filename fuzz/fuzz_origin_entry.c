@@ -287,12 +287,17 @@ static void check_pattern(const entry_run *r, const cors_entry *e)
     }
     made = apr_pstrcat(scratch, e->scheme, "://", sub, e->host,
                        port_text(e->port), NULL);
-    /* A long parent leaves no room for a subdomain: nothing to match. */
-    probe_str(r, made, cors_origin_parse(made, strlen(made), &o));
+    /* ":8081" may make a ":*" entry's Origin too long; without a port,
+     * or with the entry's own, the shortest Origin it stands for must be
+     * well-formed: entries that no Origin can match are refused. */
     if (e->port == CORS_PORT_ANY) {
-        made = apr_pstrcat(scratch, e->scheme, "://", sub, e->host, NULL);
         probe_str(r, made, cors_origin_parse(made, strlen(made), &o));
+        made = apr_pstrcat(scratch, e->scheme, "://", sub, e->host, NULL);
+        probe_str(r, made, 1);
         probe_str(r, apr_pstrcat(scratch, made, ":65535", NULL), 0);
+    }
+    else {
+        probe_str(r, made, 1);
     }
     probe_str(r, apr_pstrcat(scratch, e->scheme, "://", e->host,
                              port_text(e->port), NULL), 0);

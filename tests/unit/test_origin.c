@@ -1118,6 +1118,45 @@ static void check_long_entry(const char *what, const char *arg,
     }
 }
 
+/* host with every '.' written "\\." for a regular expression. */
+static const char *regex_escaped(const char *host)
+{
+    char *out = apr_palloc(pool, 2 * strlen(host) + 1), *o = out;
+
+    for (; *host; host++) {
+        if (*host == '.') {
+            *o++ = '\\';
+        }
+        *o++ = *host;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* A pattern or regex entry arg: refused with a message containing needle,
+ * or (needle NULL) accepted and matching origin. */
+static void check_pattern_entry(const char *what, const char *arg,
+                                const char *origin, const char *needle)
+{
+    cors_origin_list *list = cors_origin_list_make(pool);
+    const char *err = cors_origin_list_add(list, pool, arg, "t:1", 0, NULL);
+    int malformed = -1;
+
+    if (needle) {
+        if (unit_ok(err != NULL, "%s is refused", what)) {
+            unit_contains(err, needle, "%s: the message says why", what);
+            unit_ok(strlen(err) < 400, "%s: the message is short (%lu)",
+                    what, (unsigned long)strlen(err));
+        }
+        return;
+    }
+    if (unit_is_str(err, NULL, "%s is accepted", what)) {
+        unit_ok(cors_origin_match(list, origin, strlen(origin), NULL, NULL,
+                                  &malformed, NULL) != NULL
+                && malformed == 0, "%s: matches the longest Origin", what);
+    }
+}
+
 static void test_long_entries(void)
 {
     const char *s;
@@ -1131,6 +1170,36 @@ static void test_long_entries(void)
                      long_scheme_origin(CORS_ORIGIN_MAX), NULL);
     check_long_entry("an origin of CORS_ORIGIN_MAX + 1 bytes",
                      long_scheme_origin(CORS_ORIGIN_MAX + 1), "2048");
+
+    /* A subdomain needs "x." in front of its parent: 251 bytes at most. */
+    s = long_origin(251) + 8;
+    check_pattern_entry("a pattern over a parent of 251 bytes",
+                        apr_pstrcat(pool, "https://*.", s, NULL),
+                        apr_pstrcat(pool, "https://a.", s, NULL), NULL);
+    check_pattern_entry("a pattern over a parent of 252 bytes",
+                        apr_pstrcat(pool, "https://*.", long_origin(252) + 8,
+                                    NULL), NULL, "251");
+    check_pattern_entry("a regex over a parent of 251 bytes",
+                        apr_pstrcat(pool, "~^https://[a-z]+\\.",
+                                    regex_escaped(s), "$", NULL),
+                        apr_pstrcat(pool, "https://a.", s, NULL), NULL);
+    check_pattern_entry("a regex over a parent of 252 bytes",
+                        apr_pstrcat(pool, "~^https://[a-z]+\\.",
+                                    regex_escaped(long_origin(252) + 8), "$",
+                                    NULL), NULL, "251");
+    check_pattern_entry("a regex over a host of 254 bytes",
+                        apr_pstrcat(pool, "~^https://",
+                                    regex_escaped(long_origin(254) + 8), "$",
+                                    NULL), NULL, "253");
+    /* ":*" also matches the Origin without a port. */
+    s = long_scheme_origin(CORS_ORIGIN_MAX);
+    check_pattern_entry("a ':*' entry whose Origins without a port have "
+                        "CORS_ORIGIN_MAX bytes",
+                        apr_pstrcat(pool, s, ":*", NULL), s, NULL);
+    check_pattern_entry("a ':*' entry one byte longer",
+                        apr_pstrcat(pool, long_scheme_origin(
+                                        CORS_ORIGIN_MAX + 1), ":*", NULL),
+                        NULL, "2048");
 }
 
 /* ---- cors_entry_is_loopback ------------------------------------------ */
