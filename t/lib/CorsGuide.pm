@@ -1,0 +1,347 @@
+# Running the ```apache blocks of a markdown guide in a real httpd, for
+# t/cookbook.t and t/migrating.t (the same conventions as
+# t/troubleshooting.t).  The guide marks each ```apache block it wants
+# tested with "<!-- test: NAME -->" on the line before it; a block that is
+# only shown (an old recipe as it is, a fragment) is marked
+# "<!-- not tested: WHY -->" instead.  The test file passes a hash of
+# checks, one per NAME, to run_guide:
+#
+#   config:  the body of the config, from the block's lines (default: the
+#            block alone).  The guide's placeholders (*:80, /srv/api, ...)
+#            are rewritten in the whole body.
+#   env:     environment variables httpd runs with (for ${VAR}).
+#   backend: lines for the backend virtual host (default: one that adds
+#            Access-Control-Allow-Origin: * to every response), started
+#            when the body names 127.0.0.1:8000.
+#   host:    the Host header of every request (default: 127.0.0.1:PORT);
+#            a Host pair in a request overrides it.
+#   check:   runs the requests and the assertions; gets the site.
+#   configtest: checks the output of `httpd -t` instead of "Syntax OK".
+#   refused: for a block the guide shows being refused: `httpd -t` must
+#            fail, and this checks its output; the server is not started.
+#
+# A block without a marker, a marker without a check and a check without a
+# block fail the test, so the guide and the test cannot drift apart.
+package CorsGuide;
+
+use strict;
+use warnings FATAL => 'all';
+
+use Exporter qw(import);
+use Apache::Test ();
+use Digest::SHA qw(sha1);
+use File::Temp qw(tempdir);
+use HTTP::Request ();
+use LWP::UserAgent ();
+use MIME::Base64 qw(encode_base64);
+use Test::More import => [qw(is isnt is_deeply like fail plan subtest diag
+                             done_testing)];
+use CorsHttpd;
+use CorsTest qw(values_of vary_count cors_headers_present
+                allow_headers_present);
+
+our @EXPORT = qw(run_guide request preflight response_ok no_cors_ok_on
+                 server_log decisions line_of $BASIC $FILES);
+
+our ($USER, $PASSWORD) = ('u', 'p');
+our $BASIC = 'Basic ' . encode_base64("$USER:$PASSWORD", '');
+
+# What the test serves, under DocumentRoot and the backend's.
+our $FILES = {
+    'data.json'     => qq({"file": "data.json"}\n),
+    'api/data.json' => qq({"file": "api/data.json"}\n),
+};
+
+my @BACKEND = ('Header always set Access-Control-Allow-Origin "*"');
+
+sub write_file
+{
+    my ($file, $text) = @_;
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh $text;
+    close $fh or die "$file: $!";
+}
+
+sub read_guide
+{
+    my $guide = shift;
+    open my $fh, '<', $guide or die "$guide: $!";
+    chomp(my @text = <$fh>);
+    close $fh;
+    my $mark = qr/^<!--\s*test:\s*(\S+)\s*-->\s*$/;
+    my $skip = qr/^<!--\s*not tested:\s*\S.*-->\s*$/;
+    my (@blocks, @problems);
+    for (my $i = 0; $i < @text; $i++) {
+        if ($text[$i] =~ $mark && ($text[$i + 1] // '') !~ /^```apache\s*$/) {
+            push @problems, 'line ' . ($i + 1) . ": marker '$1' not "
+                          . 'followed by an ```apache block';
+        }
+        next unless $text[$i] =~ /^```apache\s*$/;
+        my $prev = $i > 0 ? $text[$i - 1] : '';
+        my $name = $prev =~ $mark ? $1 : undef;
+        push @problems, 'line ' . ($i + 1) . ': ```apache block without a '
+                      . '<!-- test: NAME --> or <!-- not tested: WHY --> '
+                      . 'marker'
+            unless defined $name || $prev =~ $skip;
+        my $start = $i + 1;
+        my @lines;
+        for ($i++; $i < @text && $text[$i] !~ /^```\s*$/; $i++) {
+            push @lines, $text[$i];
+        }
+        push @blocks, { name => $name, line => $start, lines => \@lines }
+            if defined $name;
+    }
+    return (\@blocks, \@problems);
+}
+
+# The guide's names, paths and ports replaced by the test's; returns the
+# lines and those that still name a path the test does not know.
+sub localize
+{
+    my ($lines, %at) = @_;
+    my @out = map {
+        my $l = $_;
+        $l =~ s/\*:(?:80|443|8080)\b/127.0.0.1:$at{port}/g;
+        $l =~ s{127\.0\.0\.1:8000\b}{127.0.0.1:$at{backend_port}}g;
+        $l =~ s{/srv/api\b}{$at{docroot}}g;
+        $l =~ s{/etc/apache2/api\.htpasswd}{$at{htpasswd}}g;
+        $l =~ s{/var/log/apache2/}{$at{dir}/}g;
+        $l;
+    } @$lines;
+    my @unknown = grep { m{"/(?:etc|var|srv|usr|opt|home)/} } @out;
+    return (\@out, \@unknown);
+}
+
+my @LOADS;
+
+sub write_site
+{
+    my (%o) = @_;
+    my $dir = $o{dir};
+    my %at = (port => free_port(), backend_port => free_port(), dir => $dir,
+              docroot => $o{docroot}, htpasswd => $o{htpasswd});
+    my ($body, $unknown) = localize($o{body}, %at);
+    my $uses_backend = grep { /127\.0\.0\.1:$at{backend_port}\b/ } @$body;
+    my @conf = (
+        "ServerRoot \"$dir\"",
+        "DefaultRuntimeDir \"$dir\"",
+        "PidFile \"$dir/httpd.pid\"",
+        "ErrorLog \"$dir/error_log\"",
+        'LogLevel warn',
+        "Listen 127.0.0.1:$at{port}",
+        'ServerName localhost',
+        @LOADS,
+        'LoadModule cors_module "' . cors_so() . '"',
+        "TypesConfig \"$o{types}\"",
+        "DocumentRoot \"$o{docroot}\"",
+        "<Directory \"$o{docroot}\">",
+        '    Require all granted',
+        '</Directory>',
+        ($uses_backend ? (
+            '# The backend: an application server with CORS of its own.',
+            "Listen 127.0.0.1:$at{backend_port}",
+            "<VirtualHost 127.0.0.1:$at{backend_port}>",
+            '    ServerName backend.example',
+            "    DocumentRoot \"$o{docroot}\"",
+            map({ "    $_" } @{ $o{backend} || \@BACKEND }),
+            '</VirtualHost>') : ()),
+        '# --- the example ---',
+        @$body,
+    );
+    my $conf = "$dir/httpd.conf";
+    write_file($conf, join '', map { "$_\n" } @conf);
+    return { dir => $dir, conf => $conf, lines => \@conf, port => $at{port},
+             backend_port => $uses_backend ? $at{backend_port} : undef,
+             host => $o{host}, unknown => $unknown };
+}
+
+# The number (from 1) of the first line of the site's config that matches.
+sub line_of
+{
+    my ($s, $re) = @_;
+    for my $i (0 .. $#{ $s->{lines} }) {
+        return $i + 1 if $s->{lines}[$i] =~ $re;
+    }
+    die "no line of $s->{conf} matches $re\n";
+}
+
+my $UA = LWP::UserAgent->new(timeout => 20, keep_alive => 0,
+                             requests_redirectable => [], env_proxy => 0,
+                             max_redirect => 0);
+
+# request(SITE, METHOD => PATH, HEADER => VALUE ...); a "port" pair sends
+# it to that port, a "Host" pair replaces the site's Host.
+sub request
+{
+    my ($s, $method, $path, @headers) = @_;
+    my ($port, $host) = ($s->{port}, $s->{host});
+    my @h;
+    while (my ($k, $v) = splice @headers, 0, 2) {
+        if ($k eq 'port') { $port = $v }
+        elsif ($k eq 'Host') { $host = $v }
+        else { push @h, $k, $v }
+    }
+    my $req = HTTP::Request->new($method => "http://127.0.0.1:$port$path");
+    $req->header(Host => $host) if $host && $port == $s->{port};
+    $req->header(@h) if @h;
+    return $UA->request($req);
+}
+
+sub preflight
+{
+    my ($s, $path, $origin, $method, @headers) = @_;
+    return request($s, OPTIONS => $path, Origin => $origin,
+                   'Access-Control-Request-Method' => $method, @headers);
+}
+
+# The response has STATUS and each header named exactly the lines given
+# (an array reference; [] for none).
+sub response_ok
+{
+    my ($res, $name, $status, %want) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is $res->code, $status, "$name: $status";
+    for my $h (sort keys %want) {
+        is_deeply values_of($res, $h), $want{$h},
+            "$name: $h: " . (join(' | ', @{ $want{$h} }) || 'none');
+    }
+}
+
+# No Access-Control-* header at all and, when VARY is true, Vary: Origin
+# once.
+sub no_cors_ok_on
+{
+    my ($res, $name, $vary) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    is_deeply cors_headers_present($res), [],
+        "$name: no Access-Control-* header";
+    is vary_count($res, 'Origin'), $vary ? 1 : 0,
+        "$name: Vary: Origin " . ($vary ? 'once' : 'absent');
+}
+
+# The lines of FILE in the site's directory, once the server has stopped.
+sub server_log
+{
+    my ($s, $file) = @_;
+    $s->{server}->stop if $s->{server};
+    open my $fh, '<', "$s->{dir}/$file" or return ();
+    chomp(my @lines = <$fh>);
+    return @lines;
+}
+
+# The CORS0001 lines of the error log as "LEVEL MESSAGE".
+sub decisions
+{
+    my $s = shift;
+    return map { /\[cors:(\w+)\].*?(CORS0001: .*)$/ ? "$1 $2" : () }
+           server_log($s, 'error_log');
+}
+
+sub processes_in
+{
+    my $dir = shift;
+    my @pids;
+    for my $p (glob '/proc/[0-9]*') {
+        my $cmd = slurp("$p/cmdline");
+        push @pids, $p =~ s{.*/}{}r if index($cmd, $dir) >= 0;
+    }
+    return @pids;
+}
+
+sub run_block
+{
+    my ($tmp, $guide, $no, $b, $c) = @_;
+    my $dir = sprintf '%s/%02d-%s', $tmp, $no, $b->{name};
+    my %common = (docroot => "$dir/htdocs", htpasswd => "$dir/api.htpasswd",
+                  types => "$dir/mime.types", host => $c->{host},
+                  backend => $c->{backend});
+    mkdir $_ or die "$_: $!" for $dir, "$dir/htdocs", "$dir/htdocs/api",
+                                 "$dir/site";
+    write_file("$dir/htdocs/$_", $FILES->{$_}) for keys %$FILES;
+    write_file($common{types}, "application/json json\n");
+    write_file($common{htpasswd},
+               "$USER:{SHA}" . encode_base64(sha1($PASSWORD), '') . "\n");
+    my $config = $c->{config} || sub { @_ };
+    my $s = write_site(%common, dir => "$dir/site",
+                       body => [$config->(@{ $b->{lines} })]);
+    local %ENV = (%ENV, %{ $c->{env} || {} });
+
+    subtest "$b->{name} ($guide line $b->{line})" => sub {
+        is_deeply $s->{unknown}, [],
+            "$s->{conf}: every path of the guide is replaced";
+        my ($status, $out, $err) = config_test($s->{conf}, $s->{dir});
+        if ($c->{refused}) {
+            # A block the guide shows being refused: not started.
+            isnt $status, 0, 'httpd -t fails';
+            $c->{refused}->("$out$err");
+            done_testing();
+            return;
+        }
+        is $status, 0, 'httpd -t exits 0';
+        if ($c->{configtest}) {
+            $c->{configtest}->("$out$err");
+        }
+        else {
+            is "$out$err", "Syntax OK\n", 'httpd -t prints only "Syntax OK"';
+        }
+        my $pid;
+        my $ok = eval {
+            $s->{server} = start_httpd($s->{conf}, $s->{dir},
+                grep { defined } $s->{port}, $s->{backend_port});
+            $pid = $s->{server}->pid;
+            $c->{check}->($s);
+            1;
+        };
+        fail("the checks ran: $@") unless $ok;
+        if (my $server = delete $s->{server}) {
+            is $server->stop, 0, 'httpd stops, exit 0';
+        }
+        is_deeply [grep { defined && (kill 0, $_ or kill 0, -$_) } $pid],
+            [], 'httpd and its children stopped';
+        done_testing();
+    } or do {
+        diag("$s->{conf}:");
+        my $i = 0;
+        diag(sprintf '%3d  %s', ++$i, $_) for @{ $s->{lines} };
+        diag("error_log:\n" . slurp("$s->{dir}/error_log"));
+        diag("httpd stderr:\n" . slurp("$s->{dir}/httpd.stderr"));
+    };
+}
+
+# run_guide(GUIDE, CHECKS): plans and runs the whole test.  GUIDE is a path
+# relative to the top directory.
+sub run_guide
+{
+    my ($guide, $checks) = @_;
+    require_prerequisites($guide);
+    @LOADS = (mpm_line(), module_lines(qw(unixd authz_core authz_host
+        authn_core authn_file auth_basic authz_user alias mime dir headers
+        rewrite proxy proxy_http log_config setenvif env)));
+    my $tmp = tempdir('mod_cors-guide-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+
+    my ($blocks, $problems) = read_guide(top_dir() . "/$guide");
+    my %in_guide;
+    $in_guide{ $_->{name} }++ for @$blocks;
+
+    plan tests => 4 + @$blocks;
+    is join("\n", @$problems), '',
+        'every ```apache block has a marker before it';
+    is join(' ', sort grep { !$checks->{$_} || $in_guide{$_} > 1 }
+                      keys %in_guide), '',
+        'every marker is unique and has a check';
+    is join(' ', sort grep { !$in_guide{$_} } keys %$checks), '',
+        'every check has a block in the guide';
+    my $no = 0;
+    for my $b (@$blocks) {
+        $no++;
+        if (my $c = $checks->{ $b->{name} }) {
+            run_block($tmp, $guide, $no, $b, $c);
+        }
+        else {
+            fail("$b->{name} ($guide line $b->{line}): no check");
+        }
+    }
+    is_deeply [processes_in($tmp)], [], 'no httpd is left behind';
+}
+
+1;
