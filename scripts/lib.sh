@@ -259,9 +259,18 @@ cors_apache_test_run()
         rsync -a --exclude .git --exclude test-logs --exclude t/logs \
               --exclude 'autom4te.cache' --exclude /build-asan \
               "$src"/ "$work"/ || { rm -rf "$work"; return 1; }
+        # A `make distcheck` source tree is read-only, and rsync -a keeps
+        # that: make the copy writable (t/ gets the generated config, the
+        # logs and the server's files).
+        chmod -R u+w "$work" || { rm -rf "$work"; return 1; }
         if [ "$src" != "$build" ]; then
             mkdir -p "$work/.libs" && cp -p "$build"/.libs/mod_cors.so "$work/.libs/" \
                 || { rm -rf "$work"; return 1; }
+            # t/probe/ runs probe/cors-probe of the tree: in a VPATH build
+            # (make distcheck) only the build directory has one.
+            if [ ! -x "$work/probe/cors-probe" ] && [ -x "$build/probe/cors-probe" ]; then
+                cp -p "$build/probe/cors-probe" "$work/probe/" || { rm -rf "$work"; return 1; }
+            fi
         fi
         chmod 755 "$work"
         if cors_is_root; then
