@@ -25,7 +25,8 @@ use Time::HiRes ();
 use Test::More import => [qw(fail plan)];
 
 our @EXPORT = qw(top_dir cors_so require_prerequisites mpm_line module_lines
-                 free_port config_test start_httpd slurp);
+                 free_port config_test start_httpd start_server
+                 slurp);
 
 my $TOP_DIR = dirname(dirname(dirname(abs_path(__FILE__))));
 
@@ -195,7 +196,9 @@ sub config_test
 # exits or does not listen within 20 seconds.  The server stops when the
 # returned object's stop method is called or the object goes away, by a die
 # included.  Not `httpd -X`: the event MPM in one-process mode sometimes
-# crashes while it shuts down.
+# crashes while it shuts down.  start_server(COMMAND, DIR, PORT...) does the
+# same for another server that stays in the foreground (COMMAND: an array
+# reference); its stderr is DIR/httpd.stderr too.
 # ---------------------------------------------------------------------------
 
 my %running;    # pid => 1, for the signal handlers and END
@@ -203,6 +206,13 @@ my %running;    # pid => 1, for the signal handlers and END
 sub start_httpd
 {
     my ($conf, $dir, @ports) = @_;
+    return start_server([$httpd, '-DFOREGROUND', '-f', $conf], $dir, @ports);
+}
+
+sub start_server
+{
+    my ($cmd, $dir, @ports) = @_;
+    my $what = join ' ', @$cmd;
     my $self = bless { dir => $dir, err => "$dir/httpd.stderr" },
                      'CorsHttpd::Server';
     my $pid = fork;
@@ -213,7 +223,7 @@ sub start_httpd
         open STDOUT, '>', "$dir/httpd.stdout" or POSIX::_exit(127);
         open STDERR, '>', $self->{err} or POSIX::_exit(127);
         $ENV{LANG} = $ENV{LC_ALL} = 'C';
-        { exec $httpd, '-DFOREGROUND', '-f', $conf }
+        { exec { $cmd->[0] } @$cmd }
         POSIX::_exit(127);
     }
     $self->{pid} = $pid;
@@ -229,13 +239,12 @@ sub start_httpd
                 delete $running{$pid};
                 delete $self->{pid};
                 kill 'KILL', -$pid;
-                die "httpd -f $conf exited ($status) before listening on "
-                    . "$port:\n" . slurp($self->{err});
+                die "$what exited ($status) before listening on $port:\n"
+                    . slurp($self->{err});
             }
             if (Time::HiRes::time() > $deadline) {
                 $self->stop;
-                die "httpd -f $conf does not listen on $port:\n"
-                    . slurp($self->{err});
+                die "$what does not listen on $port:\n" . slurp($self->{err});
             }
             Time::HiRes::sleep(0.05);
         }
