@@ -16,7 +16,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsHttpd;
 use CorsTest qw(values_of vary_count allow_headers_present
-                preflight_refused_ok);
+                preflight_refused_ok cors_headers_present);
 use CorsGuide;
 
 my $APP  = 'https://app.example.com';
@@ -281,6 +281,32 @@ my %CHECKS = (
             'Header always set Access-Control-Allow-Origin "*"',
             'CustomLog "backend_access_log" "%h \"%r\" %>s"',
         ],
+    },
+
+    # The Header lines' values, and the backend's "*", are all removed.
+    'proxy-backend-leftover-header' => {
+        check => sub {
+            my $s = shift;
+            for my $path ('/api/data.json', '/api/missing.json') {
+                my $res = request($s, GET => $path, Origin => $APP);
+                response_ok($res, "GET $path from $APP",
+                            $path =~ /missing/ ? 404 : 200,
+                            $ACAO => [$APP], $ACAC => []);
+                is vary_count($res, 'Origin'), 1,
+                    "GET $path from $APP: Vary: Origin once";
+                $res = request($s, GET => $path, Origin => $EVIL);
+                is $res->code, $path =~ /missing/ ? 404 : 200,
+                    "GET $path from $EVIL: status";
+                no_cors_ok_on($res, "GET $path from $EVIL", 1);
+            }
+            response_ok(preflight($s, '/api/data.json', $APP, 'POST'),
+                        'preflight', 204, $ACAO => [$APP], $ACAC => [],
+                        $ACAM => ['GET, HEAD, POST']);
+            my $res = preflight($s, '/api/data.json', $EVIL, 'POST');
+            preflight_refused_ok($res, "preflight from $EVIL");
+            is_deeply cors_headers_present($res), [],
+                "preflight from $EVIL: no Access-Control-* header";
+        },
     },
 );
 
