@@ -9,6 +9,12 @@
 #   config:  the body of the config, from the block's lines (default: the
 #            block alone).  The guide's placeholders (*:80, /srv/api, ...)
 #            are rewritten in the whole body.
+#
+# Around the body, the config is laid out as Debian's apache2.conf: access to
+# "/" is denied, and the server's DocumentRoot (Debian's /var/www/html) is
+# granted.  A block with a DocumentRoot of its own (/srv/api) must grant it
+# itself, as it must on Debian; the test then gets the 403 a reader would.
+# Both directories hold $FILES.
 #   env:     environment variables httpd runs with (for ${VAR}).
 #   backend: lines for the backend virtual host (default: one that adds
 #            Access-Control-Allow-Origin: * to every response), started
@@ -133,8 +139,12 @@ sub write_site
         @LOADS,
         'LoadModule cors_module "' . cors_so() . '"',
         "TypesConfig \"$o{types}\"",
-        "DocumentRoot \"$o{docroot}\"",
-        "<Directory \"$o{docroot}\">",
+        '<Directory "/">',
+        '    AllowOverride None',
+        '    Require all denied',
+        '</Directory>',
+        "DocumentRoot \"$o{www}\"",
+        "<Directory \"$o{www}\">",
         '    Require all granted',
         '</Directory>',
         ($uses_backend ? (
@@ -142,7 +152,7 @@ sub write_site
             "Listen 127.0.0.1:$at{backend_port}",
             "<VirtualHost 127.0.0.1:$at{backend_port}>",
             '    ServerName backend.example',
-            "    DocumentRoot \"$o{docroot}\"",
+            "    DocumentRoot \"$o{www}\"",
             map({ "    $_" } @{ $o{backend} || \@BACKEND }),
             '</VirtualHost>') : ()),
         '# --- the example ---',
@@ -252,12 +262,15 @@ sub run_block
 {
     my ($tmp, $guide, $no, $b, $c) = @_;
     my $dir = sprintf '%s/%02d-%s', $tmp, $no, $b->{name};
-    my %common = (docroot => "$dir/htdocs", htpasswd => "$dir/api.htpasswd",
+    my %common = (docroot => "$dir/htdocs", www => "$dir/www",
+                  htpasswd => "$dir/api.htpasswd",
                   types => "$dir/mime.types", host => $c->{host},
                   backend => $c->{backend});
-    mkdir $_ or die "$_: $!" for $dir, "$dir/htdocs", "$dir/htdocs/api",
-                                 "$dir/site";
-    write_file("$dir/htdocs/$_", $FILES->{$_}) for keys %$FILES;
+    mkdir $_ or die "$_: $!" for $dir, "$dir/site",
+                                 map { $_, "$_/api" } "$dir/htdocs", "$dir/www";
+    for my $root ("$dir/htdocs", "$dir/www") {
+        write_file("$root/$_", $FILES->{$_}) for keys %$FILES;
+    }
     write_file($common{types}, "application/json json\n");
     write_file($common{htpasswd},
                "$USER:{SHA}" . encode_base64(sha1($PASSWORD), '') . "\n");
