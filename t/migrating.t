@@ -15,20 +15,13 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsHttpd;
 use CorsTest qw(values_of vary_count allow_headers_present
-                preflight_refused_ok);
+                preflight_refused_ok $ACAO $ACAC $ACAM $ACAH $ACEH $ACMA);
 use CorsGuide;
 
 my $SITE = 'https://example.com';
 my $WWW  = 'https://www.example.com';
 my $APP  = 'https://app.example.com';
 my $EVIL = 'https://evil.example';
-
-my $ACAO = 'Access-Control-Allow-Origin';
-my $ACAC = 'Access-Control-Allow-Credentials';
-my $ACAM = 'Access-Control-Allow-Methods';
-my $ACAH = 'Access-Control-Allow-Headers';
-my $ACEH = 'Access-Control-Expose-Headers';
-my $ACMA = 'Access-Control-Max-Age';
 
 # What a Starlette app with allow_origins=["*"] adds to every response.
 my @STARLETTE_BACKEND = (

@@ -22,7 +22,7 @@ use File::Temp qw(tempdir);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsHttpd qw(top_dir free_port start_server slurp);
-use CorsTest qw(values_of vary_count);
+use CorsTest qw(vary_count $ACAO $ACAC $ACAM $ACAH $ACEH $ACMA);
 use CorsGuide qw(request preflight response_ok);
 
 my $GUIDE = top_dir() . '/docs/migrating.md';
@@ -34,13 +34,6 @@ plan skip_all => 'nginx is not installed (Debian: apt-get install nginx; '
 
 my $APP  = 'https://app.example.com';
 my $EVIL = 'https://evil.example';
-
-my $ACAO = 'Access-Control-Allow-Origin';
-my $ACAC = 'Access-Control-Allow-Credentials';
-my $ACAM = 'Access-Control-Allow-Methods';
-my $ACAH = 'Access-Control-Allow-Headers';
-my $ACEH = 'Access-Control-Expose-Headers';
-my $ACMA = 'Access-Control-Max-Age';
 
 # The block: the first ```nginx block after the section's heading.
 open my $fh, '<', $GUIDE or die "$GUIDE: $!\n";

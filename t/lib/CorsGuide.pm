@@ -1,20 +1,17 @@
 # Running the ```apache blocks of a markdown guide in a real httpd, for
-# t/cookbook.t and t/migrating.t (the same conventions as
-# t/troubleshooting.t).  The guide marks each ```apache block it wants
-# tested with "<!-- test: NAME -->" on the line before it; a block that is
-# only shown (an old recipe as it is, a fragment) is marked
-# "<!-- not tested: WHY -->" instead.  The test file passes a hash of
-# checks, one per NAME, to run_guide:
+# t/cookbook.t, t/migrating.t and t/troubleshooting.t.  The guide marks
+# each ```apache block it wants tested with "<!-- test: NAME -->" on the
+# line before it; a block that is only shown (an old recipe as it is, a
+# fragment) is marked "<!-- not tested: WHY -->" instead.  The test file
+# passes a hash of checks, one per NAME, to run_guide:
 #
 #   config:  the body of the config, from the block's lines (default: the
 #            block alone).  The guide's placeholders (*:80, /srv/api, ...)
 #            are rewritten in the whole body.
-#
-# Around the body, the config is laid out as Debian's apache2.conf: access to
-# "/" is denied, and the server's DocumentRoot (Debian's /var/www/html) is
-# granted.  A block with a DocumentRoot of its own (/srv/api) must grant it
-# itself, as it must on Debian; the test then gets the 403 a reader would.
-# Both directories hold $FILES.
+#   baseline: when present, the body of a second server, from the block's
+#            lines, run beside the first on the same document root (the
+#            same site without the block, say); check gets it after the
+#            site.
 #   env:     environment variables httpd runs with (for ${VAR}).
 #   backend: lines for the backend virtual host (default: one that adds
 #            Access-Control-Allow-Origin: * to every response), started
@@ -25,6 +22,12 @@
 #   configtest: checks the output of `httpd -t` instead of "Syntax OK".
 #   refused: for a block the guide shows being refused: `httpd -t` must
 #            fail, and this checks its output; the server is not started.
+#
+# Around the body, the config is laid out as Debian's apache2.conf: access to
+# "/" is denied, and the server's DocumentRoot (Debian's /var/www/html) is
+# granted.  A block with a DocumentRoot of its own (/srv/api) must grant it
+# itself, as it must on Debian; the test then gets the 403 a reader would.
+# Both directories hold $FILES.
 #
 # A block without a marker, a marker without a check and a check without a
 # block fail the test, so the guide and the test cannot drift apart.
@@ -46,8 +49,8 @@ use CorsHttpd;
 use CorsTest qw(values_of vary_count cors_headers_present
                 allow_headers_present);
 
-our @EXPORT = qw(run_guide request preflight response_ok no_cors_ok_on
-                 server_log decisions line_of $BASIC $FILES);
+our @EXPORT = qw(run_guide request preflight response_ok refused_get_ok
+                 no_cors_ok_on server_log decisions line_of $BASIC $FILES);
 
 our ($USER, $PASSWORD) = ('u', 'p');
 our $BASIC = 'Basic ' . encode_base64("$USER:$PASSWORD", '');
@@ -217,6 +220,17 @@ sub response_ok
     }
 }
 
+# GET PATH from ORIGIN is served (200) without any Access-Control-* header,
+# with Vary: Origin once: 3 tests.
+sub refused_get_ok
+{
+    my ($s, $path, $origin, @headers) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $res = request($s, GET => $path, Origin => $origin, @headers);
+    is $res->code, 200, "GET from $origin: 200";
+    no_cors_ok_on($res, "GET from $origin", 1);
+}
+
 # No Access-Control-* header at all and, when VARY is true, Vary: Origin
 # once.
 sub no_cors_ok_on
@@ -266,8 +280,9 @@ sub run_block
                   htpasswd => "$dir/api.htpasswd",
                   types => "$dir/mime.types", host => $c->{host},
                   backend => $c->{backend});
-    mkdir $_ or die "$_: $!" for $dir, "$dir/site",
-                                 map { $_, "$_/api" } "$dir/htdocs", "$dir/www";
+    mkdir $_ or die "$_: $!"
+        for $dir, "$dir/site", map({ $_, "$_/api" } "$dir/htdocs", "$dir/www"),
+            $c->{baseline} ? "$dir/baseline" : ();
     for my $root ("$dir/htdocs", "$dir/www") {
         write_file("$root/$_", $FILES->{$_}) for keys %$FILES;
     }
@@ -275,49 +290,64 @@ sub run_block
     write_file($common{htpasswd},
                "$USER:{SHA}" . encode_base64(sha1($PASSWORD), '') . "\n");
     my $config = $c->{config} || sub { @_ };
-    my $s = write_site(%common, dir => "$dir/site",
-                       body => [$config->(@{ $b->{lines} })]);
+    my $site = write_site(%common, dir => "$dir/site",
+                          body => [$config->(@{ $b->{lines} })]);
+    my @sites = ($site);
+    push @sites, write_site(%common, dir => "$dir/baseline",
+                            body => [$c->{baseline}->(@{ $b->{lines} })])
+        if $c->{baseline};
     local %ENV = (%ENV, %{ $c->{env} || {} });
 
     subtest "$b->{name} ($guide line $b->{line})" => sub {
-        is_deeply $s->{unknown}, [],
-            "$s->{conf}: every path of the guide is replaced";
-        my ($status, $out, $err) = config_test($s->{conf}, $s->{dir});
+        for my $s (@sites) {
+            is_deeply $s->{unknown}, [],
+                "$s->{conf}: every path of the guide is replaced";
+            my ($status, $out, $err) = config_test($s->{conf}, $s->{dir});
+            if ($s == $site && $c->{refused}) {
+                isnt $status, 0, "$s->{conf}: httpd -t fails";
+                $c->{refused}->("$out$err");
+                next;
+            }
+            is $status, 0, "$s->{conf}: httpd -t exits 0";
+            if ($s == $site && $c->{configtest}) {
+                $c->{configtest}->("$out$err");
+            }
+            else {
+                is "$out$err", "Syntax OK\n",
+                    "$s->{conf}: httpd -t prints only \"Syntax OK\"";
+            }
+        }
         if ($c->{refused}) {
             # A block the guide shows being refused: not started.
-            isnt $status, 0, 'httpd -t fails';
-            $c->{refused}->("$out$err");
             done_testing();
             return;
         }
-        is $status, 0, 'httpd -t exits 0';
-        if ($c->{configtest}) {
-            $c->{configtest}->("$out$err");
-        }
-        else {
-            is "$out$err", "Syntax OK\n", 'httpd -t prints only "Syntax OK"';
-        }
-        my $pid;
+        my @pids;
         my $ok = eval {
-            $s->{server} = start_httpd($s->{conf}, $s->{dir},
-                grep { defined } $s->{port}, $s->{backend_port});
-            $pid = $s->{server}->pid;
-            $c->{check}->($s);
+            for my $s (@sites) {
+                $s->{server} = start_httpd($s->{conf}, $s->{dir},
+                    grep { defined } $s->{port}, $s->{backend_port});
+                push @pids, $s->{server}->pid;
+            }
+            $c->{check}->(@sites);
             1;
         };
         fail("the checks ran: $@") unless $ok;
-        if (my $server = delete $s->{server}) {
-            is $server->stop, 0, 'httpd stops, exit 0';
+        for my $s (@sites) {
+            my $server = delete $s->{server} or next;
+            is $server->stop, 0, "$s->{conf}: httpd stops, exit 0";
         }
-        is_deeply [grep { defined && (kill 0, $_ or kill 0, -$_) } $pid],
-            [], 'httpd and its children stopped';
+        is_deeply [grep { kill 0, $_ or kill 0, -$_ } @pids], [],
+            'httpd and its children stopped';
         done_testing();
     } or do {
-        diag("$s->{conf}:");
-        my $i = 0;
-        diag(sprintf '%3d  %s', ++$i, $_) for @{ $s->{lines} };
-        diag("error_log:\n" . slurp("$s->{dir}/error_log"));
-        diag("httpd stderr:\n" . slurp("$s->{dir}/httpd.stderr"));
+        for my $s (@sites) {
+            diag("$s->{conf}:");
+            my $i = 0;
+            diag(sprintf '%3d  %s', ++$i, $_) for @{ $s->{lines} };
+            diag("error_log:\n" . slurp("$s->{dir}/error_log"));
+            diag("httpd stderr:\n" . slurp("$s->{dir}/httpd.stderr"));
+        }
     };
 }
 

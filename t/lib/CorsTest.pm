@@ -23,6 +23,16 @@ our @EXPORT = qw(reset_user_agent values_of tokens_of token_count vary_count
                  cors_headers_present allow_headers_present send_preflight
                  preflight_refused_ok no_cors_ok);
 
+# The names of the CORS response headers, for hashes of wanted headers
+# such as ($ACAO => [$origin], $ACAC => ['true']); imported by name.
+our $ACAO = 'Access-Control-Allow-Origin';
+our $ACAC = 'Access-Control-Allow-Credentials';
+our $ACAM = 'Access-Control-Allow-Methods';
+our $ACAH = 'Access-Control-Allow-Headers';
+our $ACEH = 'Access-Control-Expose-Headers';
+our $ACMA = 'Access-Control-Max-Age';
+our @EXPORT_OK = qw($ACAO $ACAC $ACAM $ACAH $ACEH $ACMA);
+
 # A fresh user agent that does not follow redirects and keeps connections
 # alive; arguments override these (keep_alive => 0 for one connection per
 # request).
