@@ -29,6 +29,12 @@
 # itself, as it must on Debian; the test then gets the 403 a reader would.
 # Both directories hold $FILES.
 #
+# The example exchanges the guide shows after a tested block (a request and
+# its response in a ``` block, or a curl command in a ```sh block and its
+# response in the ``` block after it) are sent to its server before the
+# check runs: the status, and exactly the Access-Control-* and Vary headers
+# shown, must be what the server answers.
+#
 # A block without a marker, a marker without a check and a check without a
 # block fail the test, so the guide and the test cannot drift apart.
 package CorsGuide;
@@ -71,6 +77,91 @@ sub write_file
     close $fh or die "$file: $!";
 }
 
+# The lines of the fenced block that starts at line I, and the line after
+# its closing fence.
+sub fenced
+{
+    my ($text, $i) = @_;
+    my @lines;
+    for ($i++; $i < @$text && $text->[$i] !~ /^```\s*$/; $i++) {
+        push @lines, $text->[$i];
+    }
+    return (\@lines, $i + 1);
+}
+
+# A curl command line of the guide as [METHOD, URL, HEADER => VALUE ...],
+# or an error message.
+sub parse_curl
+{
+    my $cmd = join ' ', @_;
+    $cmd =~ s/\\\s+/ /g;
+    my @words;
+    while ($cmd =~ /\G\s*(?:'([^']*)'|"([^"\\]*)"|([^\s'"]+))/gc) {
+        push @words, $1 // $2 // $3;
+    }
+    return "cannot split: $cmd" if $cmd =~ /\G\s*\S/gc;
+    return "not a curl command: $cmd" unless @words && shift @words eq 'curl';
+    my ($method, $url, @headers) = ('GET');
+    while (defined(my $w = shift @words)) {
+        if ($w eq '-X') { $method = shift @words }
+        elsif ($w eq '-H') {
+            my ($k, $v) = (shift(@words) // '') =~ /^([^:\s]+):\s*(.*)$/
+                or return "a -H without 'Name: value': $cmd";
+            push @headers, $k, $v;
+        }
+        elsif ($w =~ /^-[si]+$/) { }
+        elsif ($w =~ /^-/) { return "option $w: the test knows only -s -i -X -H" }
+        elsif (defined $url) { return "two URLs: $cmd" }
+        else { $url = $w }
+    }
+    return "no URL: $cmd" unless defined $url;
+    return [$method, $url, @headers];
+}
+
+# An example exchange of the guide: a request and the response to it, in
+# one unmarked ``` block (request line, headers, a blank line, status line,
+# headers) or a ```sh block with a curl command and the ``` block right
+# after it with the response.  Returns the exchange, or an error message.
+sub parse_exchange
+{
+    my ($request, $response) = @_;
+    my @req = @$request;
+    my %x;
+    if (!$response) {
+        my ($method, $path) = (shift(@req) // '') =~
+            m{^([A-Z]+) (/\S*) HTTP/1\.1$} or return 'no request line';
+        my @headers;
+        while (defined(my $l = shift @req)) {
+            last if $l eq '';
+            my ($k, $v) = $l =~ /^([^:\s]+):\s*(.*)$/
+                or return "request header line '$l'";
+            push @headers, $k, $v;
+        }
+        %x = (method => $method, path => $path, headers => \@headers);
+        $response = \@req;
+    }
+    else {
+        my $curl = parse_curl(@req);
+        return $curl unless ref $curl;
+        my ($method, $url, @headers) = @$curl;
+        my ($host, $path) = $url =~ m{^https?://([^/]+)(/\S*)$}
+            or return "URL $url";
+        %x = (method => $method, path => $path,
+              headers => [Host => $host, @headers]);
+    }
+    my @resp = @$response;
+    ($x{status}) = (shift(@resp) // '') =~ m{^HTTP/1\.1 (\d{3}) }
+        or return 'no status line';
+    for my $l (@resp) {
+        my ($k, $v) = $l =~ /^([^:\s]+):\s*(.*)$/
+            or return "response header line '$l'";
+        push @{ $x{response}{$k} }, $v;
+    }
+    return \%x;
+}
+
+# The guide's tested ```apache blocks, each with the example exchanges
+# shown after it (before the next ```apache block), and the problems found.
 sub read_guide
 {
     my $guide = shift;
@@ -79,28 +170,89 @@ sub read_guide
     close $fh;
     my $mark = qr/^<!--\s*test:\s*(\S+)\s*-->\s*$/;
     my $skip = qr/^<!--\s*not tested:\s*\S.*-->\s*$/;
-    my (@blocks, @problems);
-    for (my $i = 0; $i < @text; $i++) {
+    my (@blocks, @problems, $last);
+    my $i = 0;
+    while ($i < @text) {
+        my $at = $i + 1;
         if ($text[$i] =~ $mark && ($text[$i + 1] // '') !~ /^```apache\s*$/) {
-            push @problems, 'line ' . ($i + 1) . ": marker '$1' not "
-                          . 'followed by an ```apache block';
+            push @problems, "line $at: marker '$1' not followed by an "
+                          . '```apache block';
         }
-        next unless $text[$i] =~ /^```apache\s*$/;
-        my $prev = $i > 0 ? $text[$i - 1] : '';
-        my $name = $prev =~ $mark ? $1 : undef;
-        push @problems, 'line ' . ($i + 1) . ': ```apache block without a '
-                      . '<!-- test: NAME --> or <!-- not tested: WHY --> '
-                      . 'marker'
-            unless defined $name || $prev =~ $skip;
-        my $start = $i + 1;
-        my @lines;
-        for ($i++; $i < @text && $text[$i] !~ /^```\s*$/; $i++) {
-            push @lines, $text[$i];
+        if ($text[$i] =~ /^```apache\s*$/) {
+            my $prev = $i > 0 ? $text[$i - 1] : '';
+            my $name = $prev =~ $mark ? $1 : undef;
+            push @problems, "line $at: ```apache block without a "
+                          . '<!-- test: NAME --> or <!-- not tested: WHY --> '
+                          . 'marker'
+                unless defined $name || $prev =~ $skip;
+            my ($lines, $next) = fenced(\@text, $i);
+            $last = defined $name ? { name => $name, line => $at,
+                                      lines => $lines, exchanges => [] }
+                                  : undef;
+            push @blocks, $last if $last;
+            $i = $next;
+            next;
         }
-        push @blocks, { name => $name, line => $start, lines => \@lines }
-            if defined $name;
+        my ($request, $response);
+        if ($text[$i] =~ /^```\s*$/ && ($text[$i + 1] // '') =~ m{^[A-Z]+ /\S* HTTP/}) {
+            ($request, $i) = fenced(\@text, $i);
+        }
+        elsif ($text[$i] =~ /^```sh\s*$/ && ($text[$i + 1] // '') =~ /^curl\s/) {
+            ($request, $i) = fenced(\@text, $i);
+            $i++ while $i < @text && $text[$i] eq '';
+            if (($text[$i] // '') =~ /^```\s*$/) {
+                ($response, $i) = fenced(\@text, $i);
+            }
+            else {
+                push @problems, "line $at: a curl command without the "
+                              . '``` block of its response right after it';
+                next;
+            }
+        }
+        elsif ($text[$i] =~ /^```/) {
+            (undef, $i) = fenced(\@text, $i);
+            next;
+        }
+        else {
+            $i++;
+            next;
+        }
+        my $x = parse_exchange($request, $response);
+        if (!ref $x) {
+            push @problems, "line $at: example exchange: $x";
+        }
+        elsif (!$last) {
+            push @problems, "line $at: example exchange after no tested "
+                          . '```apache block';
+        }
+        else {
+            push @{ $last->{exchanges} }, { %$x, line => $at };
+        }
     }
     return (\@blocks, \@problems);
+}
+
+# Sends an example exchange's request to the site and checks that the
+# response has its status and, among Access-Control-* and Vary, exactly the
+# headers shown, with the values shown (another header shown must have the
+# value shown).  Values the guide elides ("session=...") are sent as they
+# are.
+sub exchange_ok
+{
+    my ($s, $guide, $x) = @_;
+    my $name = "$guide line $x->{line}: $x->{method} $x->{path}";
+    my $res = request($s, $x->{method} => $x->{path}, @{ $x->{headers} });
+    is $res->code, $x->{status}, "$name: $x->{status}";
+    my %shown = %{ $x->{response} };
+    for my $h (sort keys %shown) {
+        is_deeply values_of($res, $h), $shown{$h},
+            "$name: $h: " . join(' | ', @{ $shown{$h} });
+    }
+    is_deeply cors_headers_present($res),
+        [sort map { lc } grep { /^access-control-/i } keys %shown],
+        "$name: no other Access-Control-* header";
+    is_deeply values_of($res, 'Vary'), [], "$name: no Vary"
+        unless grep { lc eq 'vary' } keys %shown;
 }
 
 # The guide's names, paths and ports replaced by the test's; returns the
@@ -329,6 +481,7 @@ sub run_block
                     grep { defined } $s->{port}, $s->{backend_port});
                 push @pids, $s->{server}->pid;
             }
+            exchange_ok($site, $guide, $_) for @{ $b->{exchanges} };
             $c->{check}->(@sites);
             1;
         };
@@ -368,7 +521,7 @@ sub run_guide
 
     plan tests => 4 + @$blocks;
     is join("\n", @$problems), '',
-        'every ```apache block has a marker before it';
+        'every ```apache block has a marker, every example exchange parses';
     is join(' ', sort grep { !$checks->{$_} || $in_guide{$_} > 1 }
                       keys %in_guide), '',
         'every marker is unique and has a check';
