@@ -92,7 +92,6 @@ my %CHECKS = (
     },
 
     'environments-variable' => {
-        env   => { APP_ENV => 'staging' },
         check => sub {
             my $s = shift;
             allowed_get_ok($s, '/api/data.json',
@@ -114,8 +113,6 @@ my %CHECKS = (
     },
 
     'allowed-origins-env' => {
-        env   => { ALLOWED_ORIGINS =>
-                   'https://app.example.com,http://localhost:3000' },
         check => sub {
             my $s = shift;
             allowed_get_ok($s, '/api/data.json', $_)

@@ -12,7 +12,9 @@
 #            lines, run beside the first on the same document root (the
 #            same site without the block, say); check gets it after the
 #            site.
-#   env:     environment variables httpd runs with (for ${VAR}).
+#   env:     environment variables httpd runs with (for ${VAR}), beside
+#            those of the guide's `export NAME=VALUE` lines (a ```sh block
+#            after the block).
 #   backend: lines for the backend virtual host (default: one that adds
 #            Access-Control-Allow-Origin: * to every response), started
 #            when the body names 127.0.0.1:8000.
@@ -208,6 +210,23 @@ sub read_guide
                               . '``` block of its response right after it';
                 next;
             }
+        }
+        elsif ($text[$i] =~ /^```sh\s*$/ && ($text[$i + 1] // '') =~ /^export\s/) {
+            # The environment the block above runs with.
+            my $lines;
+            ($lines, $i) = fenced(\@text, $i);
+            for my $l (@$lines) {
+                if (!$last) {
+                    push @problems, "line $at: export after no tested block";
+                }
+                elsif ($l =~ /^export\s+(\w+)=(?|"([^"\\\$`]*)"|([^\s"'\$`]*))$/) {
+                    $last->{env}{$1} = $2;
+                }
+                else {
+                    push @problems, "line $at: not export NAME=VALUE: $l";
+                }
+            }
+            next;
         }
         elsif ($text[$i] =~ /^```/) {
             (undef, $i) = fenced(\@text, $i);
@@ -448,7 +467,7 @@ sub run_block
     push @sites, write_site(%common, dir => "$dir/baseline",
                             body => [$c->{baseline}->(@{ $b->{lines} })])
         if $c->{baseline};
-    local %ENV = (%ENV, %{ $c->{env} || {} });
+    local %ENV = (%ENV, %{ $b->{env} || {} }, %{ $c->{env} || {} });
 
     subtest "$b->{name} ($guide line $b->{line})" => sub {
         for my $s (@sites) {
