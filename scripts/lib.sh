@@ -63,7 +63,9 @@ cors_apxs()
 # cors_ensure_packages [EXTRA_PACKAGE...]
 # Installs the missing Debian packages (CORS_PACKAGES and the extra ones)
 # when root; otherwise prints the command to run and fails. On a system
-# without dpkg, only warns.
+# without dpkg, only warns. The services of the packages it installs
+# (apache2, nginx) are left stopped: the tests run servers of their own on
+# loopback, and the system's would listen on port 80 of every interface.
 cors_ensure_packages()
 {
     local missing=() p wanted=("${CORS_PACKAGES[@]}" "$@")
@@ -93,7 +95,18 @@ cors_ensure_packages()
     # `|| true`: a stale mirror in the sources list must not stop an install
     # that the cached lists can still satisfy.
     apt-get -q update || echo "warning: apt-get update failed; trying the install anyway"
+    # Debian's way to keep maintainer scripts from starting services: a
+    # policy-rc.d that says no (invoke-rc.d and deb-systemd-invoke ask it).
+    # One already there (containers have one) is left as it is.
+    local policy=/usr/sbin/policy-rc.d created=0 status
+    if [ ! -e "$policy" ] && printf '#!/bin/sh\n# mod_cors scripts/lib.sh: no service starts while it installs packages\nexit 101\n' >"$policy"; then
+        chmod 755 "$policy"
+        created=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends "${missing[@]}" </dev/null
+    status=$?
+    [ "$created" -eq 1 ] && rm -f "$policy"
+    return "$status"
 }
 
 # autoreconf when configure is missing or stale, configure when there is no
