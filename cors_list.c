@@ -336,3 +336,19 @@ cors_rh_result cors_request_headers_check(const char *value,
     }
     return CORS_RH_OK;
 }
+
+const char *cors_rh_result_name(cors_rh_result r)
+{
+    /* No default: the compiler names a result added to the enum. */
+    switch (r) {
+    case CORS_RH_OK:
+        return "OK";
+    case CORS_RH_MALFORMED:
+        return "MALFORMED";
+    case CORS_RH_TOO_LONG:
+        return "TOO_LONG";
+    case CORS_RH_NOT_ALLOWED:
+        return "NOT_ALLOWED";
+    }
+    return "(not a result)";
+}

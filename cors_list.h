@@ -81,4 +81,8 @@ cors_rh_result cors_request_headers_check(const char *value,
                                           apr_pool_t *p, const char **bad,
                                           const char **echo);
 
+/* The enumerator's name without its prefix ("OK", "TOO_LONG"), for the
+ * messages of the unit tests and fuzzers. */
+const char *cors_rh_result_name(cors_rh_result r);
+
 #endif

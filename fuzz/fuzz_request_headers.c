@@ -132,22 +132,6 @@ static cors_rh_result ref_check(const char *value, ref_list list,
 
 /* ---- the comparison ------------------------------------------------------ */
 
-static const char *result_name(cors_rh_result r)
-{
-    switch (r) {
-    case CORS_RH_OK:
-        return "OK";
-    case CORS_RH_MALFORMED:
-        return "MALFORMED";
-    case CORS_RH_TOO_LONG:
-        return "TOO_LONG";
-    case CORS_RH_NOT_ALLOWED:
-        return "NOT_ALLOWED";
-    default:
-        return "(not a result)";
-    }
-}
-
 static int same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -179,9 +163,9 @@ static void compare(const char *value, ref_list list)
                        "'%s', echo '%s'; the reference: %s, bad '%s', "
                        "echo '%s'",
                        esc(value), (unsigned long)strlen(value), listname,
-                       result_name(got), result_name(bare), esc(bad),
-                       esc(echo), result_name(want), esc(want_bad),
-                       esc(want_echo));
+                       cors_rh_result_name(got), cors_rh_result_name(bare),
+                       esc(bad), esc(echo), cors_rh_result_name(want),
+                       esc(want_bad), esc(want_echo));
     }
 }
 

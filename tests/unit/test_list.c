@@ -378,21 +378,6 @@ static const rh_case rh_cases[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-static const char *rh_name(cors_rh_result r)
-{
-    switch (r) {
-    case CORS_RH_OK:
-        return "OK";
-    case CORS_RH_MALFORMED:
-        return "MALFORMED";
-    case CORS_RH_TOO_LONG:
-        return "TOO_LONG";
-    case CORS_RH_NOT_ALLOWED:
-        return "NOT_ALLOWED";
-    }
-    return "?";
-}
-
 static cors_token_list *named, *any;
 
 static const cors_token_list *rh_list(int which)
@@ -408,8 +393,8 @@ static void check_rh(const char *what, const char *value,
     cors_rh_result got;
 
     got = cors_request_headers_check(value, list, pool, &bad, &echo);
-    if (!unit_is_str(rh_name(got), rh_name(want), "%s -> %s", what,
-                     rh_name(want))) {
+    if (!unit_is_str(cors_rh_result_name(got), cors_rh_result_name(want),
+                     "%s -> %s", what, cors_rh_result_name(want))) {
         return;
     }
     if (want == CORS_RH_OK) {
@@ -538,15 +523,15 @@ static void test_request_headers(void)
     v = apr_pstrcat(pool, names(1, 1000, "", 1), " y", NULL);
     bad = NULL;
     got = cors_request_headers_check(v, any, pool, &bad, NULL);
-    unit_is_str(rh_name(got), "MALFORMED", "1002-byte non-token -> "
-                "MALFORMED");
+    unit_is_str(cors_rh_result_name(got), "MALFORMED",
+                "1002-byte non-token -> MALFORMED");
     unit_ok(bad != NULL && strlen(bad) <= 256 && bad[0] == 'x',
             "1002-byte non-token: *bad is bounded (%lu bytes)",
             bad ? (unsigned long)strlen(bad) : 0UL);
 
     /* echo may be NULL */
     got = cors_request_headers_check("x-a, x-b", named, pool, &bad, NULL);
-    unit_is_str(rh_name(got), "OK", "no echo wanted -> OK");
+    unit_is_str(cors_rh_result_name(got), "OK", "no echo wanted -> OK");
 }
 
 int main(void)
