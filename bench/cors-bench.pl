@@ -69,7 +69,7 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../scripts/lib";
 use CorsLocal qw(which httpd_binary load_module module_under_test
-                 unprivileged_ids);
+                 unprivileged_ids slurp write_text);
 
 $| = 1;
 binmode STDOUT, ':encoding(UTF-8)';
@@ -261,19 +261,11 @@ sub free_port
 my %PORT;
 $PORT{$_} = free_port(values %PORT) for qw(plain recipe cors);
 
-sub write_file
-{
-    my ($file, @content) = @_;
-    open my $fh, '>:encoding(UTF-8)', $file or die "$file: $!\n";
-    print $fh @content;
-    close $fh or die "$file: $!\n";
-}
-
 sub write_config
 {
     make_path("$DIR/htdocs/nocors", "$DIR/lists", "$DIR/callgrind");
-    write_file("$DIR/htdocs/x.txt", "hi\n");
-    write_file("$DIR/htdocs/nocors/x.txt", "hi\n");
+    write_text("$DIR/htdocs/x.txt", "hi\n");
+    write_text("$DIR/htdocs/nocors/x.txt", "hi\n");
 
     for my $name (keys %LIST) {
         my ($cors, $re) = entries($name);
@@ -283,7 +275,7 @@ sub write_config
             $j = $#$cors if $j > $#$cors;
             push @lines, join(' ', 'CORSAllowOrigin', map { qq{"$_"} } @$cors[$i .. $j]) . "\n";
         }
-        write_file("$DIR/lists/$name.cors.conf", @lines);
+        write_text("$DIR/lists/$name.cors.conf", @lines);
         next if $name eq 'e100000';    # start-up only: no recipe
         my $chunk = $RECIPE_CHUNK{$LIST{$name}{kind}};
         @lines = ();
@@ -293,13 +285,13 @@ sub write_config
             push @lines, 'SetEnvIf Origin "^(' . join('|', @$re[$i .. $j])
                 . ')$" ORIGIN_OK=$0' . "\n";
         }
-        write_file("$DIR/lists/$name.recipe.conf", @lines);
+        write_text("$DIR/lists/$name.recipe.conf", @lines);
     }
 
     my $mime = -r '/etc/mime.types' ? '/etc/mime.types' : '/dev/null';
     my $mods = join '', load_module('mpm_event'),
         map { load_module($_) } qw(authz_core mime headers setenvif alias dir);
-    write_file($CONF, <<"EOF");
+    write_text($CONF, <<"EOF");
 # Written by bench/cors-bench.pl.  Three port-based virtual hosts on one
 # document root; the origin lists come from lists/LIST.{recipe,cors}.conf.
 # -C "Define CorsList LIST" -C "Define RecipeList LIST" choose them (default
@@ -389,13 +381,6 @@ sub httpd_args
 # ---------------------------------------------------------------------------
 # Processes and the HTTP client
 # ---------------------------------------------------------------------------
-
-sub slurp
-{
-    open my $fh, '<', $_[0] or return '';
-    local $/;
-    return scalar(<$fh>) // '';
-}
 
 sub tail_of
 {
@@ -1020,7 +1005,7 @@ sub plot
     my @lists = grep { $LIST{$_}{kind} eq 'exact' } @CG_LISTS;
     return undef if @lists < 2 || !$RUN{callgrind};
     my $dat = "$opt{out}/plot.dat";
-    write_file($dat, "# origins plain recipe mod_cors (instructions per allowed GET)\n",
+    write_text($dat, "# origins plain recipe mod_cors (instructions per allowed GET)\n",
         map { my $l = $_; join(' ', $LIST{$l}{size},
               map { sprintf '%.0f', $IPR{$l}{$_}{allowed} } qw(plain recipe cors)) . "\n" } @lists);
     my $png = "$opt{doc}/performance.png";
@@ -1347,7 +1332,7 @@ EOF
         . "ratios over 12.\n\n"
         . md_table(\@HISTORY_HEAD, history_rows("$opt{doc}/performance.md", %m));
     make_path($opt{doc});
-    write_file("$opt{doc}/performance.md", $doc);
+    write_text("$opt{doc}/performance.md", $doc);
     return "$opt{doc}/performance.md";
 }
 
@@ -1361,10 +1346,10 @@ sub write_raw
             push @l, sprintf("%s\t%s\t%s\t%.1f\n", $list, $host, $cid, $IPR{$list}{$host}{$cid});
         }
     }
-    write_file("$opt{out}/instructions.tsv", @l) if $RUN{callgrind};
-    write_file("$opt{out}/callgrind-totals.tsv", map { "$_\n" } @CG_LOG);
-    write_file("$opt{out}/wrk.tsv", map { "$_\t@{$WRK{$_}}\n" } sort keys %WRK);
-    write_file("$opt{out}/startup.tsv", map { my $n = $_;
+    write_text("$opt{out}/instructions.tsv", @l) if $RUN{callgrind};
+    write_text("$opt{out}/callgrind-totals.tsv", map { "$_\n" } @CG_LOG);
+    write_text("$opt{out}/wrk.tsv", map { "$_\t@{$WRK{$_}}\n" } sort keys %WRK);
+    write_text("$opt{out}/startup.tsv", map { my $n = $_;
         map { "$n\t$_\t@{$START{$n}{$_}}\n" } sort keys %{$START{$n}} } sort keys %START);
     copy($CONF, "$opt{out}/httpd.conf");
 }

@@ -2,8 +2,9 @@
 #
 # CorsLocal: what the scripts that start their own httpd outside
 # Apache::Test share (bench/cors-bench.pl, tests/soak/soak.pl): where the
-# httpd binary and its modules are, LoadModule lines, the module under test
-# and the unprivileged user to run httpd as when started by root.
+# httpd binary and its modules are, LoadModule lines, the module under test,
+# the unprivileged user to run httpd as when started by root, and reading
+# and writing whole files.
 package CorsLocal;
 
 use strict;
@@ -15,7 +16,7 @@ use File::Basename qw(dirname);
 use File::Spec;
 
 our @EXPORT_OK = qw(which httpd_binary load_module module_under_test
-                    unprivileged_ids);
+                    unprivileged_ids slurp write_file write_text);
 
 my $TOP = dirname(dirname(dirname(abs_path(__FILE__))));
 
@@ -92,6 +93,39 @@ sub unprivileged_ids
     my ($uid, $gid) = $ids =~ /^(\d+) (\d+)/
         or die "no unprivileged user to run httpd as\n";
     return ($uid, $gid);
+}
+
+# FILE's bytes, or '' when it cannot be read.
+sub slurp
+{
+    open my $fh, '<:raw', $_[0] or return '';
+    local $/;
+    return scalar(<$fh>) // '';
+}
+
+sub write_through
+{
+    my ($file, $layer, @content) = @_;
+    open my $fh, ">$layer", $file or die "$file: $!\n";
+    print $fh @content;
+    close $fh or die "$file: $!\n";
+}
+
+# Writes CONTENT, byte strings, to FILE as they are: soak.pl's exchange log
+# holds what went over the wire, which need not be UTF-8.
+sub write_file
+{
+    my ($file, @content) = @_;
+    write_through($file, ':raw', @content);
+}
+
+# Writes CONTENT, character strings, to FILE in UTF-8: the text of
+# cors-bench.pl (under `use utf8`), whose performance.md has dashes, minus
+# signs and ellipses outside ASCII.
+sub write_text
+{
+    my ($file, @content) = @_;
+    write_through($file, ':encoding(UTF-8)', @content);
 }
 
 1;

@@ -91,7 +91,7 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../../scripts/lib";
 use CorsLocal qw(httpd_binary load_module module_under_test
-                 unprivileged_ids);
+                 unprivileged_ids slurp write_file);
 
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
@@ -563,21 +563,6 @@ my $CONFFILE = "$DIR/httpd.conf";
 my $PIDFILE = "$DIR/httpd.pid";
 my $ERRLOG = "$DIR/error_log";
 my $ORIGINS = "$DIR/origins.conf";
-
-sub write_file
-{
-    my ($file, @content) = @_;
-    open my $fh, '>', $file or die "$file: $!\n";
-    print $fh @content;
-    close $fh or die "$file: $!\n";
-}
-
-sub slurp
-{
-    open my $fh, '<', $_[0] or return '';
-    local $/;
-    return scalar(<$fh>) // '';
-}
 
 sub free_port
 {
