@@ -5,12 +5,21 @@
 # Context, Override when .htaccess may use it, Status, Module, text and an
 # example), its Context and Override rows say what the table allows, a FLAG
 # is documented as On|Off, and the Directives list and README's table name
-# every directive.  Needs no server.
+# every directive.
+#
+# A Default row of one value (`CORSPreflightStatus 204`) is checked against
+# what the module itself reports: the cors-info page of a URL that no CORS
+# directive applies to (in <VirtualHost info_explain> of
+# t/conf/info.conf.in) gives every setting as "VALUE (default)".  Rows in
+# words ("none", "header not sent") are not compared.  conf/cors.conf, which
+# the Debian package installs, must show each directive valid in server
+# config as a commented line, at the documented default when there is one.
 
 use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test qw(-withtestmore);
+use Apache::TestRequest qw(GET);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsHttpd qw(top_dir slurp);
@@ -18,6 +27,7 @@ use CorsHttpd qw(top_dir slurp);
 my $src  = slurp(top_dir() . '/mod_cors.c');
 my $doc  = slurp(top_dir() . '/docs/mod_cors.md');
 my $read = slurp(top_dir() . '/README.md');
+my $conf = slurp(top_dir() . '/conf/cors.conf');
 
 my %macro;
 while ($src =~ /^#define\s+(SVDH?)\s+\(([^)]*)\)/mg) {
@@ -41,7 +51,15 @@ for my $part (split /^(?=## )/m, $doc) {
     $sec{$name} = { rows => \%rows, body => $body };
 }
 
-plan tests => 2 + 12 * @cmds;
+# NAME => VALUE for the Default rows of one value.
+my %default = map {
+    my $d = ($sec{$_->{name}} || { rows => {} })->{rows}{Default} // '';
+    $d =~ /^`\Q$_->{name}\E (\S+)`$/ ? ($_->{name} => $1) : ()
+} @cmds;
+my @server = grep { $_->{ctx} =~ /RSRC_CONF/ } @cmds;
+
+plan tests => 2 + 12 * @cmds + 2 + keys(%default) + @server
+              + grep { exists $default{$_->{name}} } @server;
 
 ok @cmds >= 10, 'the command table of mod_cors.c was read (' . @cmds . ')';
 is join(' ', sort grep { my $n = $_; !grep { $_->{name} eq $n } @cmds }
@@ -72,4 +90,25 @@ for my $c (@cmds) {
     like $doc, qr/^- \[\Q$n\E\]\(#\L$n\E\)$/m, "$n: in the Directives list";
     like $read, qr/^\| \[`\Q$n\E`\]\(docs\/mod_cors\.md#\L$n\E\) \|/m,
         "$n: in README's table";
+}
+
+# The module's own defaults, from cors-info.
+Apache::TestRequest::module('info_explain');
+my $res = GET '/cors-info?format=text&url=/docs-reference/defaults'
+            . '&origin=https%3A%2F%2Fapp.example.com';
+is $res->code, 200, 'cors-info of a URL without CORS directives: 200';
+my %reported = $res->content =~ /^(CORS\w+): (.*) \(default\)$/mg;
+cmp_ok scalar(keys %default), '>=', 8,
+    'Default rows of one value: ' . join(' ', sort keys %default);
+for my $n (sort keys %default) {
+    is $reported{$n}, $default{$n},
+        "$n: the documented default is the one cors-info reports";
+}
+
+for my $c (@server) {
+    my $n = $c->{name};
+    like $conf, qr/^[ \t]*#\Q$n\E\s/m, "$n: in conf/cors.conf";
+    like $conf, qr/^[ \t]*#\Q$n $default{$n}\E[ \t]*$/m,
+        "$n: conf/cors.conf shows the default, $default{$n}"
+        if exists $default{$n};
 }
