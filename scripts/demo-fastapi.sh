@@ -139,6 +139,25 @@ cors_fastapi_preflights()
     curl -s --max-time 5 "$1/stats" 2>/dev/null | sed -n 's/.*"preflights":\([0-9]*\).*/\1/p'
 }
 
+# cors_fastapi_preflight CURL-ARGS...: req -X OPTIONS CURL-ARGS, with the
+# app's preflight count read into the caller's before and after around it.
+cors_fastapi_preflight()
+{
+    before=$(cors_fastapi_preflights "$app")
+    req -X OPTIONS "$@"
+    after=$(cors_fastapi_preflights "$app")
+    problems=""
+}
+
+# cors_fastapi_app_saw N: adds to problems unless the app's preflight count
+# went up by N during the last cors_fastapi_preflight.
+cors_fastapi_app_saw()
+{
+    expect "the app's /stats could not be read" test -n "$before" -a -n "$after"
+    expect "the app's preflight count went from '$before' to '$after', not up by $1" \
+        is "$after" "$((before + $1))"
+}
+
 # cors_fastapi_checks APP PROXY ORIGIN UVICORN_LOG: CORS_FASTAPI_CHECKS TAP
 # lines. APP is the app's own base URL, PROXY the /fastapi base URL on
 # httpd, ORIGIN the frontend's origin.
@@ -162,17 +181,12 @@ cors_fastapi_checks()
     expect "Access-Control-Allow-Credentials is not true" is "$(header access-control-allow-credentials)" true
     verdict "the app on its own port echoes any origin when a cookie is sent" "$problems"
 
-    before=$(cors_fastapi_preflights "$app")
-    req -X OPTIONS -H "Origin: $evil" -H 'Access-Control-Request-Method: DELETE' \
+    cors_fastapi_preflight -H "Origin: $evil" -H 'Access-Control-Request-Method: DELETE' \
         -H 'Access-Control-Request-Headers: x-anything' "$app/items/1"
-    after=$(cors_fastapi_preflights "$app")
-    problems=""
     expect "status is not 200" is "$code" 200
     expect "Access-Control-Allow-Origin is not $evil" is "$(header access-control-allow-origin)" "$evil"
     expect "Access-Control-Allow-Methods lacks DELETE" has "$(header access-control-allow-methods)" DELETE
-    expect "the app's /stats could not be read" test -n "$before" -a -n "$after"
-    expect "the app's preflight counter went from '$before' to '$after', not up by one" \
-        is "$after" "$((before + 1))"
+    cors_fastapi_app_saw 1
     verdict "the app on its own port allows a DELETE preflight from any origin, and counts it" "$problems"
 
     # Through httpd: one policy, mod_cors's.
@@ -207,11 +221,8 @@ cors_fastapi_checks()
     expect "the app's JSON body did not come through" has "$body" '"name":"teapot"'
     verdict "GET through httpd from another origin: none of the app's Access-Control-* headers" "$problems"
 
-    before=$(cors_fastapi_preflights "$app")
-    req -X OPTIONS -H "Origin: $origin" -H 'Access-Control-Request-Method: POST' \
+    cors_fastapi_preflight -H "Origin: $origin" -H 'Access-Control-Request-Method: POST' \
         -H 'Access-Control-Request-Headers: content-type' "$proxy/items"
-    after=$(cors_fastapi_preflights "$app")
-    problems=""
     expect "status is not 204" is "$code" 204
     expect "Access-Control-Allow-Origin is not exactly one line" is "$(cors_fastapi_count access-control-allow-origin)" 1
     expect "Access-Control-Allow-Origin is not $origin" is "$(header access-control-allow-origin)" "$origin"
@@ -220,29 +231,20 @@ cors_fastapi_checks()
         is "$(header access-control-allow-methods)" "GET, POST"
     expect "Access-Control-Allow-Headers lacks Content-Type" has "$(header access-control-allow-headers)" content-type
     expect "Access-Control-Max-Age is not 5 (the app's would be 600)" is "$(header access-control-max-age)" 5
-    expect "the app's /stats could not be read" test -n "$before" -a -n "$after"
-    expect "the preflight reached the app (its counter went from '$before' to '$after')" is "$after" "$before"
+    cors_fastapi_app_saw 0
     verdict "preflight for POST with Content-Type is answered by httpd (204), not by the app" "$problems"
 
-    before=$(cors_fastapi_preflights "$app")
-    req -X OPTIONS -H "Origin: $origin" -H 'Access-Control-Request-Method: DELETE' "$proxy/items/1"
-    after=$(cors_fastapi_preflights "$app")
-    problems=""
+    cors_fastapi_preflight -H "Origin: $origin" -H 'Access-Control-Request-Method: DELETE' "$proxy/items/1"
     expect "status is not 403" is "$code" 403
     expect "an Access-Control-Allow-Origin header was sent" is "$(cors_fastapi_count access-control-allow-origin)" 0
     expect "an Access-Control-Allow-Methods header was sent" is "$(cors_fastapi_count access-control-allow-methods)" 0
-    expect "the app's /stats could not be read" test -n "$before" -a -n "$after"
-    expect "the preflight reached the app (its counter went from '$before' to '$after')" is "$after" "$before"
+    cors_fastapi_app_saw 0
     verdict "preflight for DELETE is refused by httpd (403), though the app's middleware allows it" "$problems"
 
-    before=$(cors_fastapi_preflights "$app")
-    req -X OPTIONS -H "Origin: $evil" -H 'Access-Control-Request-Method: GET' "$proxy/items"
-    after=$(cors_fastapi_preflights "$app")
-    problems=""
+    cors_fastapi_preflight -H "Origin: $evil" -H 'Access-Control-Request-Method: GET' "$proxy/items"
     expect "status is not 403" is "$code" 403
     expect "an Access-Control-Allow-Origin header was sent" is "$(cors_fastapi_count access-control-allow-origin)" 0
-    expect "the app's /stats could not be read" test -n "$before" -a -n "$after"
-    expect "the preflight reached the app (its counter went from '$before' to '$after')" is "$after" "$before"
+    cors_fastapi_app_saw 0
     verdict "preflight from another origin is refused by httpd and never reaches the app" "$problems"
 
     req -X POST -H "Origin: $origin" -H 'Content-Type: application/json' \
