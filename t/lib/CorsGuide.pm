@@ -59,6 +59,7 @@ use CorsTest qw(values_of vary_count cors_headers_present
 
 our @EXPORT = qw(run_guide request preflight response_ok refused_get_ok
                  no_cors_ok_on server_log decisions line_of $BASIC $FILES);
+our @EXPORT_OK = qw(fenced write_site write_file write_htpasswd);
 
 our ($USER, $PASSWORD) = ('u', 'p');
 our $BASIC = 'Basic ' . encode_base64("$USER:$PASSWORD", '');
@@ -77,6 +78,13 @@ sub write_file
     open my $fh, '>', $file or die "$file: $!";
     print $fh $text;
     close $fh or die "$file: $!";
+}
+
+# A password file with the user $USER, password $PASSWORD.
+sub write_htpasswd
+{
+    write_file($_[0],
+               "$USER:{SHA}" . encode_base64(sha1($PASSWORD), '') . "\n");
 }
 
 # The lines of the fenced block that starts at line I, and the line after
@@ -294,6 +302,19 @@ sub localize
 
 my @LOADS;
 
+# The LoadModule lines of the modules the guides' blocks use, MPM first.
+sub load_lines
+{
+    @LOADS = (mpm_line(), module_lines(qw(unixd authz_core authz_host
+        authn_core authn_file auth_basic authz_user alias mime dir headers
+        rewrite proxy proxy_http log_config setenvif env))) unless @LOADS;
+    return @LOADS;
+}
+
+# The config of one server, written to DIR/httpd.conf: BODY (lines, the
+# guide's placeholders replaced) in the layout described at the top, with
+# the backend when BODY names it.  Takes dir, body, docroot, www, types,
+# htpasswd and, for the site, host and backend.
 sub write_site
 {
     my (%o) = @_;
@@ -310,7 +331,7 @@ sub write_site
         'LogLevel warn',
         "Listen 127.0.0.1:$at{port}",
         'ServerName localhost',
-        @LOADS,
+        load_lines(),
         'LoadModule cors_module "' . cors_so() . '"',
         "TypesConfig \"$o{types}\"",
         '<Directory "/">',
@@ -458,8 +479,7 @@ sub run_block
         write_file("$root/$_", $FILES->{$_}) for keys %$FILES;
     }
     write_file($common{types}, "application/json json\n");
-    write_file($common{htpasswd},
-               "$USER:{SHA}" . encode_base64(sha1($PASSWORD), '') . "\n");
+    write_htpasswd($common{htpasswd});
     my $config = $c->{config} || sub { @_ };
     my $site = write_site(%common, dir => "$dir/site",
                           body => [$config->(@{ $b->{lines} })]);
@@ -529,9 +549,7 @@ sub run_guide
 {
     my ($guide, $checks) = @_;
     require_prerequisites($guide);
-    @LOADS = (mpm_line(), module_lines(qw(unixd authz_core authz_host
-        authn_core authn_file auth_basic authz_user alias mime dir headers
-        rewrite proxy proxy_http log_config setenvif env)));
+    load_lines();
     my $tmp = tempdir('mod_cors-guide-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 
     my ($blocks, $problems) = read_guide(top_dir() . "/$guide");
