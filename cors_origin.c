@@ -529,7 +529,8 @@ static const char *regex_boundary_error(apr_pool_t *p, const char *text,
         && (start < 2 || pat[start - 2] != '\\')) {
         return apr_psprintf(p, "%s: '%s' has an unescaped '.' "
                             "in its host, which matches any character: "
-                            "write '\\.' for a literal dot", d, text);
+                            "put one backslash before a literal dot", d,
+                            text);
     }
     for (k = start; k < end; k++) {
         if (pat[k] != '\\') {

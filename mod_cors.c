@@ -1107,6 +1107,9 @@ static APR_INLINE cors_note *decide(request_rec *r)
     return decide_now(r);
 }
 
+/* The values go in as they are: httpd's error log escapes the whole
+ * message (control characters, quotes and backslashes), and a second
+ * escaping here would show each backslash of a regex entry four times. */
 static void log_decision(request_rec *r, cors_note *n)
 {
     int level = n->outcome == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;
@@ -1121,18 +1124,16 @@ static void log_decision(request_rec *r, cors_note *n)
     ap_log_rerror(APLOG_MARK, level, 0, r,
                   "CORS0001: %s %s%s on %s from origin '%s'%s: %s%s%s%s%s%s",
                   n->preflight ? "preflight" : "actual",
-                  ap_escape_logitem(r->pool, r->uri),
-                  r->prev ? " (internal redirect)" : "",
+                  r->uri, r->prev ? " (internal redirect)" : "",
                   r->server->server_hostname,
-                  ap_escape_logitem(r->pool, len > 200
-                      ? apr_pstrmemdup(r->pool, n->origin, 200) : n->origin),
+                  len > 200 ? apr_pstrmemdup(r->pool, n->origin, 200)
+                            : n->origin,
                   len > 200 ? " (truncated)" : "",
                   cors_outcome_word(n->outcome),
                   n->outcome != CORS_ALLOWED ? ": " : "",
                   n->outcome != CORS_ALLOWED
                       ? cors_reason_token(n->outcome) : "",
-                  w ? ": " : "",
-                  w ? ap_escape_logitem(r->pool, w) : "",
+                  w ? ": " : "", w ? w : "",
                   n->conf->mode == CORS_MODE_REPORT_ONLY
                       ? " (report only)" : "");
 }
