@@ -109,6 +109,9 @@ my %CHECKS = (
                 'without APP_ENV: httpd says the variable is not defined';
             like "$out$err", qr/\@\$\{APP_ENV\}/,
                 'without APP_ENV: mod_cors names @${APP_ENV}';
+            like "$out$err",
+                qr/the variable APP_ENV is not defined; .*\/etc\/apache2\/envvars/,
+                'without APP_ENV: mod_cors says where to define it';
         },
     },
 
