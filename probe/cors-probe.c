@@ -431,8 +431,8 @@ static void print_exchange(const probe_options *opt, const exchange *x)
 
 static void print_blocked(const cors_fetch_verdict *v)
 {
-    quiet = 0;
-    tell("\nVerdict: blocked. Chrome's console says:\n");
+    say("\n");
+    tell("Verdict: blocked. Chrome's console says:\n");
     tell("Console: %s\n", v->console);
     tell("Fix: %s\n", v->fix);
     if (v->note) {
@@ -650,15 +650,16 @@ static int probe(apr_pool_t *p, probe_options *opt)
             "true).\n",
             req->url.href);
     }
-    quiet = 0;
     if (!cors) {
-        tell("\nVerdict: a browser would allow this (same origin).\n");
+        say("\n");
+        tell("Verdict: a browser would allow this (same origin).\n");
         return EXIT_ALLOWED;
     }
     readable = cors_fetch_readable_headers(p, req, x.headers);
     say("Readable response headers: %s\n",
         readable->nelts ? apr_array_pstrcat(p, readable, ',') : "(none)");
-    tell("\nVerdict: a browser would allow this.\n");
+    say("\n");
+    tell("Verdict: a browser would allow this.\n");
     return EXIT_ALLOWED;
 }
 

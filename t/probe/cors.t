@@ -14,7 +14,7 @@ use Apache::Test qw(-withtestmore);
 use CorsProbe qw($APP $ALLOWED $BLOCKED $PREFLIGHT $NO_ACAO);
 
 CorsProbe::require_binary();
-plan tests => 117;
+plan tests => 119;
 
 
 sub url
@@ -167,8 +167,12 @@ CorsProbe::probe_ok('credentials, origin not allowed',
     my ($url) = url('quiet', '/api/echo');
     my $r = CorsProbe::run('-q', '-o', 'https://evil.example.com', $url);
     is($r->{status}, 1, '--quiet: exit status 1');
-    is(join('|', map { (split /: /)[0] } grep { length } split /\n/, $r->{out}),
+    is(join('|', map { (split /: /)[0] } split /\n/, $r->{out}),
        'Verdict|Console|Fix', '--quiet: only Verdict, Console and Fix lines');
+    $r = CorsProbe::run('-q', '-o', 'https://app.example.com', $url);
+    is($r->{status}, 0, '--quiet, allowed: exit status 0');
+    is($r->{out}, "Verdict: a browser would allow this.\n",
+       '--quiet, allowed: the verdict line alone');
 }
 
 # Errors: exit status 2, a message on stderr, nothing sent.
