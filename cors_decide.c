@@ -21,7 +21,8 @@ static const char *const reason_tokens[] = {
     "too-many-request-headers",
     "preflight-refused-by-server",
     "no-origin",
-    "credentials-not-allowed"
+    "credentials-not-allowed",
+    "null-origin-with-credentials"
 };
 
 const char *cors_reason_token(cors_reason reason)
@@ -76,6 +77,14 @@ static int decide_origin(const cors_policy *policy, const char *origin,
                 : unknown ? CORS_DENY_UNKNOWN_SET
                 : strcmp(origin, "null") == 0 ? CORS_DENY_NULL_ORIGIN
                 : CORS_DENY_ORIGIN, unknown);
+        return 0;
+    }
+    if (policy->credentials && d->entry->kind == CORS_ENTRY_NULL) {
+        /* Any site can send "null" from a sandboxed iframe: with
+         * credentials it would read the user's data, as with "*".  The
+         * entry stays, for the error that names it. */
+        d->null_credentials = 1;
+        deny(d, CORS_DENY_NULL_CREDENTIALS, NULL);
         return 0;
     }
     d->allow_origin = origin;

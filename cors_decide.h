@@ -37,12 +37,14 @@ typedef enum {
     CORS_DENY_NOT_ANSWERED,        /* preflight-refused-by-server: access
                                       control or a redirect answered it */
     CORS_DENY_NO_ORIGIN,           /* no-origin */
-    CORS_DENY_CREDENTIALS          /* credentials-not-allowed: the request
+    CORS_DENY_CREDENTIALS,         /* credentials-not-allowed: the request
                                       carries credentials the policy does
                                       not allow (browsers refuse it) */
+    CORS_DENY_NULL_CREDENTIALS     /* null-origin-with-credentials: "null"
+                                      is listed but credentials are on */
 } cors_reason;
 
-#define CORS_REASON_COUNT (CORS_DENY_CREDENTIALS + 1)
+#define CORS_REASON_COUNT (CORS_DENY_NULL_CREDENTIALS + 1)
 
 const char *cors_reason_token(cors_reason reason);
 
@@ -51,6 +53,7 @@ typedef struct {
     const char *detail;           /* the refused header or set name, or NULL */
     const cors_entry *entry;      /* the entry that allowed the origin */
     int wildcard_credentials;     /* "*" was ignored: credentials are on */
+    int null_credentials;         /* a "null" entry was ignored: the same */
     /* The response, when allowed (NULL: header not sent). */
     const char *allow_origin;
     int allow_credentials;

@@ -529,6 +529,28 @@ static void check_insecure(cors_check *ck, const cors_dir_conf *c,
     }
 }
 
+/* The fix for "null" with credentials, shared by the start-up check and
+ * the request-time fail-safe. */
+#define NULL_CREDENTIALS_FIX "make the app send a real origin and list " \
+    "that (Capacitor's server.hostname, for instance), or set " \
+    "CORSAllowCredentials Off for this location"
+
+/* e: a "null" entry of CORSAllowOrigin, or of the set ref names. */
+static void check_null(cors_check *ck, const cors_dir_conf *c,
+                       const cors_entry *e, const cors_entry *ref)
+{
+    check_say(ck, 1, apr_psprintf(ck->p,
+        "%s null (%s)%s cannot be combined with CORSAllowCredentials On "
+        "(%s): any site can send 'Origin: null' from a sandboxed iframe, "
+        "so every site could read the user's data with the user's "
+        "credentials; " NULL_CREDENTIALS_FIX,
+        ref ? apr_pstrcat(ck->p, "CORSOriginSet ", ref->set_name, NULL)
+            : "CORSAllowOrigin", e->where,
+        ref ? apr_psprintf(ck->p, ", used by CORSAllowOrigin %s (%s),",
+                           ref->text, ref->where) : "",
+        c->credentials_where));
+}
+
 /* Checks one effective configuration: what the merge of a scope and all
  * it inherits would give a request. */
 static void check_conf(cors_check *ck, server_rec *s, const cors_dir_conf *c)
@@ -556,6 +578,19 @@ static void check_conf(cors_check *ck, server_rec *s, const cors_dir_conf *c)
             "origins that may send credentials (CORSAllowOrigin "
             "https://app.example.com), or set CORSAllowCredentials Off for "
             "a public API", list->any->where, c->credentials_where));
+    }
+    if (list && list->null_origin) {
+        check_null(ck, c, list->null_origin, NULL);
+    }
+    for (i = 0; list && i < list->sets->nelts; i++) {
+        const cors_entry *ref = APR_ARRAY_IDX(list->sets, i,
+                                              const cors_entry *);
+        const cors_origin_list *set = apr_hash_get(sc->sets, ref->set_name,
+                                                   APR_HASH_KEY_STRING);
+
+        if (set && set->null_origin) {
+            check_null(ck, c, set->null_origin, ref);
+        }
     }
     if (c->expose && c->expose->any) {
         check_say(ck, 1, apr_psprintf(ck->p,
@@ -710,9 +745,9 @@ static int cors_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* Once-per-process error messages                                    */
 
 /* Problems only a request can reveal (an .htaccess naming an unknown set,
- * "*" meeting credentials through a merge) are configuration errors, not
- * client errors: log each once per process, so that no client can flood
- * the error log with them. */
+ * "*" or "null" meeting credentials through a merge) are configuration
+ * errors, not client errors: log each once per process, so that no client
+ * can flood the error log with them. */
 static apr_thread_mutex_t *once_lock;
 static apr_hash_t *once_said;
 
@@ -808,6 +843,18 @@ static void report_config_errors(request_rec *r, const cors_dir_conf *c,
                       "and only the listed origins are allowed: list the "
                       "origins, or turn credentials off", c->origins_where,
                       c->credentials_where);
+    }
+    if (d->null_credentials
+        && first_time(apr_pstrcat(r->pool, "null:", d->entry->where, ":",
+                                  c->credentials_where, NULL))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0012: %s null (%s) "
+                      "meets CORSAllowCredentials On (%s) in the merged "
+                      "configuration of this request; the origin null is "
+                      "refused and only the other listed origins are "
+                      "allowed: " NULL_CREDENTIALS_FIX,
+                      c->origins && d->entry == c->origins->null_origin
+                      ? "CORSAllowOrigin" : "CORSOriginSet",
+                      d->entry->where, c->credentials_where);
     }
 }
 
@@ -965,6 +1012,13 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
                             "could: access control, a login (see "
                             "CORSPreflightAuth) or a redirect applies to "
                             "this OPTIONS request", r->status);
+    case CORS_DENY_NULL_CREDENTIALS:
+        return apr_pstrcat(p, "the origin null is listed (",
+                           n->d.entry->where, ") but CORSAllowCredentials "
+                           "is On (", or_default(c->credentials_where),
+                           "), and any site can send Origin: null from a "
+                           "sandboxed iframe: null is refused with "
+                           "credentials", NULL);
     case CORS_DENY_CREDENTIALS:
         return apr_pstrcat(p, "the request carries a Cookie, so the page "
                            "sent credentials, but CORSAllowCredentials is "

@@ -17,7 +17,8 @@
  *  - Allow-Origin is "*" or the request's own Origin, and then a
  *    well-formed origin or "null" (never a malformed value echoed); "*"
  *    only for a "*" policy without credentials, never with
- *    Allow-Credentials;
+ *    Allow-Credentials; "null" never under a policy with credentials
+ *    (any site can send it), whether listed or in a set;
  *  - a refusal sends no header at all;
  *  - vary_origin is cors_policy_varies(policy);
  *  - the reason agrees with cors_origin_match and
@@ -212,6 +213,7 @@ static cors_reason expected_origin(const fuzz_request *q, int *star)
 {
     const cors_policy *p = q->policy;
     const char *unknown = NULL;
+    const cors_entry *e;
     int malformed = 0;
 
     *star = 0;
@@ -222,9 +224,11 @@ static cors_reason expected_origin(const fuzz_request *q, int *star)
         *star = 1;
         return CORS_ALLOWED;
     }
-    if (cors_origin_match(p->origins, q->origin, strlen(q->origin),
-                          p->lookup, p->lookup_ctx, &malformed, &unknown)) {
-        return CORS_ALLOWED;
+    e = cors_origin_match(p->origins, q->origin, strlen(q->origin),
+                          p->lookup, p->lookup_ctx, &malformed, &unknown);
+    if (e) {
+        return p->credentials && e->kind == CORS_ENTRY_NULL
+               ? CORS_DENY_NULL_CREDENTIALS : CORS_ALLOWED;
     }
     return malformed ? CORS_DENY_MALFORMED_ORIGIN
            : unknown ? CORS_DENY_UNKNOWN_SET
@@ -413,6 +417,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d.allow_origin && strcmp(d.allow_origin, "*") == 0
         && d.allow_credentials) {
         broken(&q, &d, "'*' with credentials");
+    }
+    if (d.allow_origin && strcmp(d.allow_origin, "null") == 0
+        && q.policy->credentials) {
+        broken(&q, &d, "'null' under a policy with credentials");
+    }
+    if (d.null_credentials != (d.reason == CORS_DENY_NULL_CREDENTIALS)) {
+        broken(&q, &d, "null_credentials is wrong");
     }
     want = expected_origin(&q, &star);
     if (want == CORS_ALLOWED && q.preflight) {

@@ -66,6 +66,11 @@ my $ANY = qr/(?:['"`]\*['"`]|CORSAllowOrigin\s*:?\s*\*)/; # the value "*"
 my $DID_YOU_MEAN = qr/did you mean|instead|remove|without/i;
 my $NO_EFFECT = qr/no effect/i;
 my $PSL = qr/public suffix/i;
+# "null" with credentials: the directive, the value, the danger and the
+# two fixes.
+my $NULL_CRED = [qr/CORSAllowOrigin null/, $AC, qr/sandboxed iframe/,
+                 qr/real origin/, qr/server\.hostname/,
+                 qr/CORSAllowCredentials Off/];
 
 my @CASES = (
     # --- "*" together with credentials ------------------------------------
@@ -160,6 +165,104 @@ my @CASES = (
         name  => '* without credentials is accepted',
         lines => [dir_block('    CORSEnable On', '    CORSAllowOrigin *')],
         exit  => 'ok', clean => 1,
+    },
+
+    # --- null together with credentials: refused like * ------------------
+    {
+        name  => 'null and credentials in one <Location>',
+        lines => ['<Location /nul/>', '    CORSEnable On',
+                  '!    CORSAllowOrigin https://app.example.com null',
+                  '!    CORSAllowCredentials On', '</Location>'],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null and credentials in one server scope',
+        lines => ['CORSEnable On', '!CORSAllowOrigin null',
+                  '!CORSAllowCredentials On'],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null in a vhost, credentials inherited from the main server',
+        lines => ['!CORSAllowCredentials On',
+                  vhost_block('vh.example', '    CORSEnable On',
+                              '!    CORSAllowOrigin https://app.example.com null')],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'credentials in a <Location>, null inherited from the vhost',
+        lines => [vhost_block('vh.example', '    CORSEnable On',
+                              '!    CORSAllowOrigin https://app.example.com null',
+                              '    <Location /api/>',
+                              '!        CORSAllowCredentials On',
+                              '    </Location>')],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'credentials in <Location /a>, null in <Location /a/b>',
+        lines => ['<Location /a>', '    CORSEnable On',
+                  '    CORSAllowOrigin https://app.example.com',
+                  '!    CORSAllowCredentials On', '</Location>',
+                  '<Location /a/b>',
+                  '!    CORSAllowOrigin https://app.example.com null',
+                  '</Location>'],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null in a <Files> inside a credentials <Directory>',
+        lines => [dir_block('    CORSEnable On',
+                            '    CORSAllowOrigin https://app.example.com',
+                            '!    CORSAllowCredentials On',
+                            '    <Files "*.json">',
+                            '!        CORSAllowOrigin null',
+                            '    </Files>')],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null in an <If> inside a credentials <Directory>',
+        lines => [dir_block('    CORSEnable On',
+                            '    CORSAllowOrigin https://app.example.com',
+                            '!    CORSAllowCredentials On',
+                            '    <If "%{QUERY_STRING} =~ /x/">',
+                            '!        CORSAllowOrigin null',
+                            '    </If>')],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null in an origin set named with credentials',
+        lines => ['!CORSOriginSet mobile capacitor://localhost null',
+                  dir_block('    CORSEnable On',
+                            '!    CORSAllowOrigin https://app.example.com @mobile',
+                            '!    CORSAllowCredentials On')],
+        exit  => 'fail',
+        like  => [qr/CORSOriginSet mobile null/, qr/\@mobile/,
+                  @$NULL_CRED[1 .. $#$NULL_CRED]],
+    },
+    {
+        name  => 'null from a Define list, with credentials',
+        lines => ['Define CORS_TEST_NULL_ORIGINS https://app.example.com,null',
+                  dir_block('    CORSEnable On',
+                            '!    CORSAllowOrigin ${CORS_TEST_NULL_ORIGINS}',
+                            '!    CORSAllowCredentials On')],
+        exit  => 'fail',
+        like  => $NULL_CRED,
+    },
+    {
+        name  => 'null in one vhost, credentials in another: accepted',
+        lines => ['CORSOriginSet mobile capacitor://localhost null',
+                  vhost_block('public.example', '    CORSEnable On',
+                              '    CORSAllowOrigin @mobile'),
+                  vhost_block('app.example', '    CORSEnable On',
+                              '    CORSAllowOrigin https://app.example.com',
+                              '    CORSAllowCredentials On')],
+        exit  => 'warn',
+        like  => [qr/\bnull\b/],
     },
 
     # --- malformed origins -------------------------------------------------

@@ -17,7 +17,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsTest;
 
-plan tests => 220;
+plan tests => 265;
 
 reset_user_agent();
 Apache::TestRequest::module('int_htaccess');
@@ -222,6 +222,46 @@ allowed_ok('/starht/file.txt', 'https://friend.example.com', 1,
            '.htaccess "* friend" + <Directory> credentials: the listed origin');
 refused_ok('/starht/file.txt', 'https://evil.example.com',
            '.htaccess "* friend" + credentials: another origin');
+
+# --- "null" meets credentials at request time -----------------------------
+# Credentials from <Directory nullcred>; null from a <Location>, an
+# .htaccess, or the set @int_mobile a <Location> names.  Each scope: two
+# Origin: null requests refused with the reason, one CORS0012 line naming
+# the null entry's file:line and the credentials line; the other origin
+# still allowed with credentials; a null preflight refused.
+for my $case (
+    ['/nullcred/loc/', '<Location> null', 'https://friend.example.com',
+     qr/CORSAllowOrigin null \(\S+integration\.conf:\d+\)/],
+    ['/nullcred/ht/', '.htaccess null', 'https://friend.example.com',
+     qr{CORSAllowOrigin null \(\S+/nullcred/ht/\.htaccess:2\)}],
+    ['/nullcred/set/', '<Location> @int_mobile with null',
+     'capacitor://localhost',
+     qr/CORSOriginSet null \(\S+integration\.conf:\d+\)/])
+{
+    my ($dir, $name, $other, $entry_re) = @$case;
+    t_start_error_log_watch();
+    for my $n (1, 2) {
+        $res = GET "${dir}file.txt", Origin => 'null', Cookie => 's=1';
+        is $res->code, 200, "$name + credentials, Origin null ($n): 200";
+        no_cors_ok($res, "$name + credentials, Origin null ($n)");
+    }
+    my @lines = t_finish_error_log_watch();
+    my @errors = cors_errors('CORS0012', @lines);
+    is scalar(@errors), 1,
+        "$name + credentials: CORS0012 logged once for two requests";
+    like $errors[0] // '',
+        qr/CORS0012: $entry_re meets CORSAllowCredentials On \(\S+integration\.conf:\d+\) in the merged configuration of this request; the origin null is refused and only the other listed origins are allowed: make the app send a real origin/,
+        "$name + credentials: CORS0012 names both directives and the fix";
+    is scalar(grep { /CORS0001: actual \Q${dir}\Efile\.txt on \S+ from origin 'null': denied: null-origin-with-credentials: the origin null is listed \(\S+\) but CORSAllowCredentials is On \(\S+integration\.conf:\d+\)/ } @lines),
+        2, "$name + credentials: CORS0001 gives null-origin-with-credentials";
+
+    allowed_ok("${dir}file.txt", $other, 1,
+               "$name + credentials: $other still allowed");
+    $res = send_preflight("${dir}file.txt", 'null', 'GET');
+    is $res->code, 403, "$name + credentials: null preflight refused (403)";
+    is_deeply cors_headers_present($res), [],
+        "$name + credentials: refused null preflight, no Access-Control-*";
+}
 
 # --- Later scopes replace inherited method, header and expose lists -------
 # The parent <Directory> allows PUT, X-Parent-Header, exposes X-Parent.

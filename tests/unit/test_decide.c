@@ -30,20 +30,25 @@ enum {
     P_NONE,             /* no origin list at all */
     P_STAR_EXPOSE,      /* "*" and CORSExposeHeaders * */
     P_STAR_PLUS,        /* "*" and an origin, without credentials */
+    P_NULL_CRED,        /* "null" and an origin, with credentials */
+    P_STAR_NULL_CRED,   /* "*", "null" and an origin, with credentials */
+    P_SET_NULL_CRED,    /* @mobile, whose set holds "null", with credentials */
     P_COUNT
 };
 
 static const char *const policy_names[P_COUNT] = {
     "cred", "default", "star", "star+cred", "star-only+cred", "any",
-    "null", "set", "missing", "none", "star+expose*", "star+origin"
+    "null", "set", "missing", "none", "star+expose*", "star+origin",
+    "null+cred", "star+null+cred", "set-with-null+cred"
 };
 
 static cors_policy policies[P_COUNT];
-static cors_origin_list *frontend;
+static cors_origin_list *frontend, *mobile;
 
 static const cors_origin_list *lookup(void *ctx, const char *name)
 {
-    return strcmp(name, "frontend") == 0 ? frontend : NULL;
+    return strcmp(name, "frontend") == 0 ? frontend
+           : strcmp(name, "mobile") == 0 ? mobile : NULL;
 }
 
 static int setup_failed;
@@ -74,6 +79,25 @@ static cors_token_list *tokens(cors_list_kind kind, const char *arg)
     return list;
 }
 
+/* The policies that are an origin list and credentials, nothing else. */
+static const struct {
+    int policy;
+    const char *origins;
+    int credentials;
+} plain[] = {
+    { P_DEFAULT, "https://myapp.com", 0 },
+    { P_STAR_CRED, "*,https://myapp.com", 1 },
+    { P_STAR_ONLY_CRED, "*", 1 },
+    { P_NULL, "null,https://myapp.com", 0 },
+    { P_SET, "@frontend", 0 },
+    { P_MISSING, "@missing", 0 },
+    { P_STAR_PLUS, "*,https://myapp.com", 0 },
+    { P_NULL_CRED, "null,https://myapp.com", 1 },
+    { P_STAR_NULL_CRED, "*,null,https://myapp.com", 1 },
+    { P_SET_NULL_CRED, "@mobile", 1 },
+    { -1, NULL, 0 }
+};
+
 static void setup(void)
 {
     cors_policy *p;
@@ -84,6 +108,12 @@ static void setup(void)
         policies[i].lookup = lookup;
     }
     frontend = origins("http://localhost:3000");
+    mobile = origins("null,capacitor://localhost");
+    for (i = 0; plain[i].policy >= 0; i++) {
+        p = &policies[plain[i].policy];
+        p->origins = origins(plain[i].origins);
+        p->credentials = plain[i].credentials;
+    }
 
     p = &policies[P_CRED];
     p->origins = origins("https://myapp.com,https://*.myapp.com");
@@ -95,21 +125,10 @@ static void setup(void)
     p->max_age = "600";
     p->private_network = 1;
 
-    p = &policies[P_DEFAULT];
-    p->origins = origins("https://myapp.com");
-
     p = &policies[P_STAR];
     p->origins = origins("*");
     p->expose = tokens(CORS_LIST_EXPOSE_HEADERS, "X-Total-Count");
     p->max_age = "86400";
-
-    p = &policies[P_STAR_CRED];
-    p->origins = origins("*,https://myapp.com");
-    p->credentials = 1;
-
-    p = &policies[P_STAR_ONLY_CRED];
-    p->origins = origins("*");
-    p->credentials = 1;
 
     p = &policies[P_ANY];
     p->origins = origins("https://myapp.com");
@@ -117,24 +136,9 @@ static void setup(void)
     p->headers = tokens(CORS_LIST_ALLOW_HEADERS, "*");
     p->credentials = 1;
 
-    p = &policies[P_NULL];
-    p->origins = origins("null,https://myapp.com");
-
-    p = &policies[P_SET];
-    p->origins = origins("@frontend");
-
-    p = &policies[P_MISSING];
-    p->origins = origins("@missing");
-
-    p = &policies[P_NONE];
-    p->origins = NULL;
-
     p = &policies[P_STAR_EXPOSE];
     p->origins = origins("*");
     p->expose = tokens(CORS_LIST_EXPOSE_HEADERS, "*");
-
-    p = &policies[P_STAR_PLUS];
-    p->origins = origins("*,https://myapp.com");
 }
 
 /* ---- decisions ---------------------------------------------------------- */
@@ -159,6 +163,7 @@ typedef struct {
     int pn;                     /* allow_private_network */
     int vary;                   /* vary_origin */
     int wc;                     /* wildcard_credentials; -1: unchecked */
+    int nc;                     /* null_credentials */
 } decide_case;
 
 static const decide_case cases[] = {
@@ -216,6 +221,24 @@ static const decide_case cases[] = {
       .reason = CORS_ALLOWED, .ao = "https://myapp.com", .vary = 1 },
     { .policy = P_SET, .origin = "http://localhost:3000",
       .reason = CORS_ALLOWED, .ao = "http://localhost:3000", .vary = 1 },
+    /* "null" with credentials is refused, as "*" is; the rest stays */
+    { .policy = P_NULL_CRED, .origin = "null",
+      .reason = CORS_DENY_NULL_CREDENTIALS, .vary = 1, .nc = 1 },
+    { .policy = P_NULL_CRED, .origin = "https://myapp.com",
+      .reason = CORS_ALLOWED, .ao = "https://myapp.com", .ac = 1,
+      .vary = 1 },
+    { .policy = P_NULL_CRED, .origin = "https://evil.com",
+      .reason = CORS_DENY_ORIGIN, .vary = 1 },
+    { .policy = P_STAR_NULL_CRED, .origin = "null",
+      .reason = CORS_DENY_NULL_CREDENTIALS, .vary = 1, .wc = 1, .nc = 1 },
+    { .policy = P_STAR_NULL_CRED, .origin = "https://myapp.com",
+      .reason = CORS_ALLOWED, .ao = "https://myapp.com", .ac = 1,
+      .vary = 1, .wc = 1 },
+    { .policy = P_SET_NULL_CRED, .origin = "null",
+      .reason = CORS_DENY_NULL_CREDENTIALS, .vary = 1, .nc = 1 },
+    { .policy = P_SET_NULL_CRED, .origin = "capacitor://localhost",
+      .reason = CORS_ALLOWED, .ao = "capacitor://localhost", .ac = 1,
+      .vary = 1 },
     { .policy = P_SET, .origin = "http://localhost:5173",
       .reason = CORS_DENY_ORIGIN, .vary = 1 },
     { .policy = P_MISSING, .origin = "https://myapp.com",
@@ -363,6 +386,16 @@ static const decide_case cases[] = {
     { .policy = P_MISSING, .preflight = 1, .origin = "https://myapp.com",
       .method = "GET",
       .reason = CORS_DENY_UNKNOWN_SET, .detail = "missing", .vary = 1 },
+    { .policy = P_NULL_CRED, .preflight = 1, .origin = "null",
+      .method = "PUT", .rh = "content-type",
+      .reason = CORS_DENY_NULL_CREDENTIALS, .vary = 1, .nc = 1 },
+    { .policy = P_SET_NULL_CRED, .preflight = 1, .origin = "null",
+      .method = "GET",
+      .reason = CORS_DENY_NULL_CREDENTIALS, .vary = 1, .nc = 1 },
+    { .policy = P_NULL_CRED, .preflight = 1, .origin = "https://myapp.com",
+      .method = "GET",
+      .reason = CORS_ALLOWED, .ao = "https://myapp.com", .ac = 1,
+      .am = "GET, HEAD, POST", .vary = 1 },
     { .policy = -1 }
 };
 
@@ -394,8 +427,13 @@ static void check_decision(const char *what, const decide_case *c,
         unit_is_int(d->wildcard_credentials, c->wc,
                     "%s: wildcard_credentials", what);
     }
+    unit_is_int(d->null_credentials, c->nc, "%s: null_credentials", what);
     if (c->reason == CORS_ALLOWED && c->ao && strcmp(c->ao, "*") != 0) {
         unit_ok(d->entry != NULL, "%s: entry", what);
+    }
+    if (c->nc) {
+        unit_ok(d->entry && d->entry->kind == CORS_ENTRY_NULL,
+                "%s: the null entry, for the error", what);
     }
 }
 
@@ -525,6 +563,10 @@ static void test_reason_tokens(void)
         { CORS_DENY_HEADER, "header-not-allowed" },
         { CORS_DENY_MALFORMED_HEADERS, "malformed-request-headers" },
         { CORS_DENY_TOO_MANY_HEADERS, "too-many-request-headers" },
+        { CORS_DENY_NOT_ANSWERED, "preflight-refused-by-server" },
+        { CORS_DENY_NO_ORIGIN, "no-origin" },
+        { CORS_DENY_CREDENTIALS, "credentials-not-allowed" },
+        { CORS_DENY_NULL_CREDENTIALS, "null-origin-with-credentials" },
         { CORS_ALLOWED, NULL }
     };
     int i;
