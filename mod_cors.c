@@ -964,8 +964,14 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
         }
         near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
                                      policy->lookup_ctx, p);
-        return apr_pstrcat(p, "no entry of CORSAllowOrigin (",
-                           c->origins_where, ") matches it; ",
+        return apr_pstrcat(p, n->d.wildcard_credentials
+                           ? apr_pstrcat(p, "'*' is ignored with "
+                                         "CORSAllowCredentials On (",
+                                         c->credentials_where, ") and no "
+                                         "other entry", NULL)
+                           : "no entry",
+                           " of CORSAllowOrigin (", c->origins_where,
+                           ") matches it; ",
                            near ? near : allowed_entries(p, c->origins),
                            NULL);
     case CORS_DENY_MALFORMED_ORIGIN:

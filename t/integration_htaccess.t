@@ -17,7 +17,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use CorsTest;
 
-plan tests => 265;
+plan tests => 266;
 
 reset_user_agent();
 Apache::TestRequest::module('int_htaccess');
@@ -198,8 +198,11 @@ is_deeply cors_headers_present($res), [],
 $res = GET '/star/any/file.txt', Origin => 'https://evil.example.com';
 is_deeply cors_headers_present($res), [],
     '<Location> "*" + credentials, again: no Access-Control-*';
-is scalar(cors_errors('CORS0011', t_finish_error_log_watch())), 1,
+my @star_lines = t_finish_error_log_watch();
+is scalar(cors_errors('CORS0011', @star_lines)), 1,
     '<Location> "*" + credentials: the error is logged once for two requests';
+is scalar(grep { /CORS0001: actual \/star\/any\/file\.txt on \S+ from origin 'https:\/\/evil\.example\.com': denied: origin-not-allowed: '\*' is ignored with CORSAllowCredentials On \(\S+integration\.conf:\d+\) and no other entry of CORSAllowOrigin \(\S+integration\.conf:\d+\) matches it; / } @star_lines),
+    2, '<Location> "*" + credentials: CORS0001 says "*" is ignored';
 
 $res = GET '/star/any/file.txt', Origin => 'null';
 is_deeply cors_headers_present($res), [],
