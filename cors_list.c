@@ -178,6 +178,28 @@ static const char *ineffective(apr_pool_t *p, cors_list_kind kind,
     return NULL;
 }
 
+/* A method with a lower-case letter that normalise_method left as it is:
+ * the warning text, or NULL.  Legal, but browsers send such a method as
+ * the page spells it, and pages usually spell them in upper case. */
+static const char *lower_case_method(apr_pool_t *p, const char *name)
+{
+    char *upper = apr_pstrdup(p, name), *c;
+    int lower = 0;
+
+    for (c = upper; *c; c++) {
+        lower |= apr_islower(*c);
+        *c = apr_toupper(*c);
+    }
+    if (!lower) {
+        return NULL;
+    }
+    return apr_psprintf(p, "%s: %s is matched only as written: methods are "
+                        "case-sensitive, and browsers send any method but "
+                        "DELETE, GET, HEAD, OPTIONS, POST and PUT as the "
+                        "page writes it, usually in upper case; write %s",
+                        list_directive(CORS_LIST_METHODS), name, upper);
+}
+
 static void add_name(cors_token_list *list, apr_pool_t *p, const char *name)
 {
     const char *key = name;
@@ -243,13 +265,14 @@ const char *cors_token_list_add(cors_token_list *list, apr_pool_t *p,
                 name = normalise_method(name);
             }
             warning = ineffective(p, list->kind, name);
-            if (warning) {
-                if (warnings) {
-                    APR_ARRAY_PUSH(warnings, const char *) = warning;
+            if (!warning) {
+                add_name(list, p, name);
+                if (list->kind == CORS_LIST_METHODS) {
+                    warning = lower_case_method(p, name);
                 }
             }
-            else {
-                add_name(list, p, name);
+            if (warning && warnings) {
+                APR_ARRAY_PUSH(warnings, const char *) = warning;
             }
         }
         if (!end) {

@@ -40,7 +40,9 @@ apr_hash_t *cors_hash_make(apr_pool_t *p);
  * or "*") to list.  Returns NULL or an error message from p naming the
  * value.  Values that are legal but have no effect in a browser (a method
  * browsers never send, a forbidden request header, Set-Cookie to expose)
- * are left out and described in a message pushed onto warnings.
+ * are left out and described in a message pushed onto warnings; a method
+ * with a lower-case letter that fetch() does not upper-case ("patch") is
+ * kept, with a warning that pages send it in upper case.
  */
 const char *cors_token_list_add(cors_token_list *list, apr_pool_t *p,
                                 const char *arg,

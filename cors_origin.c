@@ -234,6 +234,106 @@ static int is_ip_literal(const char *host)
     return 1;
 }
 
+/*
+ * The URL parser of browsers (WHATWG URL, "ends in a number") reads the
+ * host of an http(s) or ws(s) URL whose last label is a number, in decimal
+ * or 0x hex, as an IPv4 address; no other scheme is parsed that way.
+ */
+static int host_ends_in_number(const char *scheme, const char *host)
+{
+    const char *last = strrchr(host, '.');
+
+    if (!default_port(scheme)) {
+        return 0;
+    }
+    last = last ? last + 1 : host;
+    if (last[0] == '0' && last[1] == 'x') {
+        last += 2;
+        while (apr_isxdigit(*last)) {
+            last++;
+        }
+        return !*last;
+    }
+    if (!*last) {
+        return 0;
+    }
+    while (IS_DIGIT((unsigned char)*last)) {
+        last++;
+    }
+    return !*last;
+}
+
+/* One dot-separated part of an IPv4 host, in decimal, 0x hex or 0-led
+ * octal; a value over 2^32 stands for any too large.  -1 if not a number. */
+static apr_int64_t ipv4_number(const char *s, apr_size_t len)
+{
+    apr_int64_t n = 0;
+    int radix = 10, digit;
+
+    if (len == 0) {
+        return -1;
+    }
+    if (len >= 2 && s[0] == '0' && s[1] == 'x') {
+        radix = 16;
+        s += 2;
+        len -= 2;
+    }
+    else if (len >= 2 && s[0] == '0') {
+        radix = 8;
+        s++;
+        len--;
+    }
+    for (; len; s++, len--) {
+        digit = IS_DIGIT((unsigned char)*s) ? *s - '0'
+                : radix == 16 && apr_isxdigit(*s) ? (*s | 0x20) - 'a' + 10
+                : radix;
+        if (digit >= radix) {
+            return -1;
+        }
+        n = n > 0xffffffffLL ? n : n * radix + digit;
+    }
+    return n;
+}
+
+/*
+ * The dotted quad a browser writes for host (one that ends in a number),
+ * or NULL when the host is not an IPv4 address and no URL can have it:
+ * one to four parts, each but the last from 0 to 255, the last filling
+ * the bytes that remain.
+ */
+static const char *ipv4_as_sent(apr_pool_t *p, const char *host)
+{
+    apr_int64_t part[4], addr;
+    int n = 0, i;
+    const char *s = host, *dot;
+
+    do {
+        dot = strchr(s, '.');
+        if (n == 4) {
+            return NULL;
+        }
+        part[n] = ipv4_number(s, dot ? (apr_size_t)(dot - s) : strlen(s));
+        if (part[n] < 0) {
+            return NULL;
+        }
+        n++;
+        s = dot ? dot + 1 : s;
+    } while (dot);
+    addr = part[n - 1];
+    if (addr >= (apr_int64_t)1 << (8 * (5 - n))) {
+        return NULL;
+    }
+    for (i = 0; i < n - 1; i++) {
+        if (part[i] > 255) {
+            return NULL;
+        }
+        addr += part[i] << (8 * (3 - i));
+    }
+    return apr_psprintf(p, "%d.%d.%d.%d", (int)(addr >> 24) & 255,
+                        (int)(addr >> 16) & 255, (int)(addr >> 8) & 255,
+                        (int)addr & 255);
+}
+
 static const char *no_host(apr_pool_t *p, const char *d, const char *text)
 {
     return apr_psprintf(p, "%s: '%s' has no host; browsers send "
@@ -282,7 +382,7 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
 {
     const char *d = DIRECTIVE(flags);
     const char *sep = strstr(text, "://");
-    const char *auth, *stop, *hostend, *s, *normal, *err;
+    const char *auth, *stop, *hostend, *s, *normal, *ports, *err;
     char *scheme, *host, *c;
     int port;
 
@@ -389,16 +489,18 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
         }
     }
     if (e->subdomains) {
-        if (is_ip_literal(host)) {
+        if (is_ip_literal(host) || host_ends_in_number(scheme, host)) {
             return apr_psprintf(p, "%s: '%s': '*.' needs a domain name, "
-                                "not an IP address", d, text);
+                                "not an IP address%s", d, text,
+                                is_ip_literal(host) ? "" : " (browsers read "
+                                "a host that ends in a number as one)");
         }
         if (cors_is_public_suffix(host)) {
             return apr_psprintf(p, "%s: '%s' would allow every site under "
-                                "the public suffix '%s', which anyone can "
-                                "register; name your own domain instead, "
-                                "as in %s://*.myapp.%s", d, text, host,
-                                scheme, host);
+                                "'%s', a public suffix, whose names have no "
+                                "common owner; name your own domain "
+                                "instead, as in %s://*.myapp.%s", d, text,
+                                host, scheme, host);
         }
     }
     if (strcmp(hostend, ":*") == 0) {
@@ -415,15 +517,34 @@ static const char *parse_origin_entry(apr_pool_t *p, const char *text,
             port = CORS_PORT_DEFAULT;
         }
     }
+    ports = port == CORS_PORT_ANY ? ":*" : port == CORS_PORT_DEFAULT ? ""
+            : apr_psprintf(p, ":%d", port);
+    if (!e->subdomains && host_ends_in_number(scheme, host)) {
+        const char *quad = ipv4_as_sent(p, host);
+
+        if (!quad) {
+            return apr_psprintf(p, "%s: %s has a host that ends in a "
+                                "number, so browsers read it as an IPv4 "
+                                "address, and it is not a valid one: no "
+                                "page can have that origin; write four "
+                                "numbers from 0 to 255, as in "
+                                "%s://192.0.2.1%s, or a host name", d,
+                                shown(p, text), scheme, ports);
+        }
+        if (strcmp(quad, host) != 0) {
+            return apr_psprintf(p, "%s: %s names the IPv4 address %s in a "
+                                "form no Origin has; write %s://%s%s: "
+                                "browsers send that", d, shown(p, text),
+                                quad, scheme, quad, ports);
+        }
+    }
     e->scheme = scheme;
     e->host = host;
     e->port = port;
     e->kind = (e->subdomains || port == CORS_PORT_ANY) ? CORS_ENTRY_PATTERN
                                                        : CORS_ENTRY_EXACT;
     normal = apr_pstrcat(p, scheme, "://", e->subdomains ? "*." : "", host,
-                         port == CORS_PORT_ANY ? ":*"
-                         : port == CORS_PORT_DEFAULT ? ""
-                         : apr_psprintf(p, ":%d", port), NULL);
+                         ports, NULL);
     /* The shortest Origin the entry matches: ":*" also stands for no
      * port at all, and "*." for one letter and a dot. */
     if (strlen(normal) - (port == CORS_PORT_ANY ? 2 : 0) > CORS_ORIGIN_MAX) {
@@ -616,8 +737,8 @@ static const char *regex_literal_host(apr_pool_t *p, const char *text,
     }
     if (e->regex_host_is_suffix && cors_is_public_suffix(host)) {
         return apr_psprintf(p, "%s: '%s' would allow every "
-                            "site under the public suffix '%s', which "
-                            "anyone can register; end the pattern with "
+                            "site under '%s', a public suffix, whose names "
+                            "have no common owner; end the pattern with "
                             "your own domain, as in '\\.myapp\\.%s$'",
                             d, text, host, host);
     }

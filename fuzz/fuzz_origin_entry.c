@@ -10,6 +10,10 @@
  *  - an exact entry's text is a well-formed origin (cors_origin_parse
  *    takes it apart into the entry's own scheme, host and port), and
  *    cors_origin_match finds it, directly and through an "@name" set;
+ *  - an http(s) or ws(s) host that ends in a number, in an exact entry or
+ *    in an origin made from a pattern, is an IPv4 address as browsers
+ *    write it (four decimal numbers from 0 to 255, no leading zero):
+ *    browsers rewrite any other such host, or refuse it;
  *  - a "*." or ":*" pattern matches an origin made from it, and neither
  *    a pattern nor a regex stands for every name under a public suffix;
  *  - an origin that the list matches is really covered by the entry
@@ -25,6 +29,7 @@
  *    cors_entry_is_insecure run on everything that was accepted.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -233,6 +238,45 @@ static const char *port_text(int port)
            : apr_psprintf(scratch, ":%d", port);
 }
 
+/* 1 unless host, of an origin with scheme, is one that browsers rewrite
+ * or refuse: in an http(s) or ws(s) URL, a host whose last label is a
+ * number (digits, or 0x and hex digits) is an IPv4 address, and they
+ * write it as a dotted quad. */
+static int host_as_sent(const char *scheme, const char *host)
+{
+    const char *last = strrchr(host, '.');
+    unsigned int a, b, c, d;
+    char quad[16];
+    apr_size_t i = 0;
+
+    if (strcmp(scheme, "http") && strcmp(scheme, "https")
+        && strcmp(scheme, "ws") && strcmp(scheme, "wss")) {
+        return 1;
+    }
+    last = last ? last + 1 : host;
+    if (last[0] == '0' && last[1] == 'x') {
+        i = 2;
+        while (apr_isxdigit(last[i])) {
+            i++;
+        }
+    }
+    else {
+        while (apr_isdigit(last[i])) {
+            i++;
+        }
+    }
+    if (i == 0 || last[i]) {
+        return 1;
+    }
+    if (strlen(host) > 15
+        || sscanf(host, "%u.%u.%u.%u", &a, &b, &c, &d) != 4
+        || a > 255 || b > 255 || c > 255 || d > 255) {
+        return 0;
+    }
+    snprintf(quad, sizeof(quad), "%u.%u.%u.%u", a, b, c, d);
+    return strcmp(quad, host) == 0;
+}
+
 /* Exact entries: well-formed, split as the entry says, found. */
 static void check_exact(const entry_run *r, const cors_entry *e)
 {
@@ -253,6 +297,11 @@ static void check_exact(const entry_run *r, const cors_entry *e)
         || e->port == 0) {
         broken(r, e->text, strlen(e->text), "an exact entry's text and "
                "its scheme, host and port disagree");
+    }
+    if (!host_as_sent(e->scheme, e->host)) {
+        broken(r, e->text, strlen(e->text), "an exact entry's host ends "
+               "in a number and is not an IPv4 address as browsers write "
+               "it, so no Origin names it");
     }
     found = probe(r, e->text, strlen(e->text), 1);
     if (found->kind != CORS_ENTRY_EXACT || strcmp(found->text, e->text)) {
@@ -284,6 +333,12 @@ static void check_pattern(const entry_run *r, const cors_entry *e)
     if (e->subdomains && cors_is_public_suffix(e->host)) {
         broken(r, e->text, strlen(e->text), "subdomains of a public "
                "suffix");
+    }
+    if (!host_as_sent(e->scheme, apr_pstrcat(scratch, sub, e->host,
+                                             NULL))) {
+        broken(r, e->text, strlen(e->text), "a pattern's host ends in a "
+               "number and is not an IPv4 address as browsers write it, "
+               "so no Origin names it");
     }
     made = apr_pstrcat(scratch, e->scheme, "://", sub, e->host,
                        port_text(e->port), NULL);

@@ -393,6 +393,39 @@ my @CASES = (
         exit  => 'ok', clean => 1,
     },
 
+    # --- a host that ends in a number: an IPv4 address to browsers ---------
+    (map {
+        my ($o, $fix) = @$_;
+        +{
+            name  => "IPv4 address in a form browsers never send: $o",
+            lines => [dir_block('    CORSEnable On',
+                                "!    CORSAllowOrigin $o",
+                                '    CORSAllowCredentials On')],
+            exit  => 'fail',
+            like  => [$AO, val($o), qr/IPv4/,
+                      qr/write \Q$fix\E(?![\w.])/],
+        }
+    } (['http://127.1', 'http://127.0.0.1'],
+       ['http://0x7f000001:3000', 'http://127.0.0.1:3000'],
+       ['http://127.000.0.1:*', 'http://127.0.0.1:*'])),
+    (map {
+        my $o = $_;
+        +{
+            name  => "host that ends in a number, no IPv4 address: $o",
+            lines => [dir_block('    CORSEnable On',
+                                "!    CORSAllowOrigin $o")],
+            exit  => 'fail',
+            like  => [$AO, val($o), qr/IPv4/, qr/0 to 255|host name/],
+        }
+    } qw(http://256.1.1.1 http://1.2.3.4.5)),
+    {
+        name  => 'IPv4 addresses as browsers send them, a.b1 and [::1]',
+        lines => [dir_block('    CORSEnable On',
+                            '    CORSAllowOrigin http://10.0.0.1:8080 '
+                            . 'http://a.b1 http://[::1]')],
+        exit  => 'ok', clean => 1,
+    },
+
     # --- http:// with credentials ------------------------------------------
     {
         name  => 'http:// non-loopback origin with credentials',
@@ -429,7 +462,7 @@ my @CASES = (
             exit  => 'ok', clean => 1,
         }
     } ('http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000',
-       'http://localhost:*', 'http://*.localhost:*',
+       'http://localhost:*', 'http://127.0.0.1:*', 'http://*.localhost:*',
        'capacitor://localhost ionic://localhost')),
     {
         name  => 'CORSAllowMethods * and CORSAllowHeaders * with credentials',
@@ -760,6 +793,29 @@ my @CASES = (
             like  => [qr/CORSAllowMethods/, val($m), $NO_EFFECT],
         }
     } qw(TRACE CONNECT TRACK)),
+    (map {
+        my ($m, $fix) = @$_;
+        +{
+            # Browsers upper-case only the six methods fetch() normalises.
+            name  => "CORSAllowMethods $m (lower case, sent in upper case)",
+            lines => [dir_block('    CORSEnable On',
+                                '    CORSAllowOrigin https://myapp.com',
+                                "!    CORSAllowMethods get put $m delete")],
+            exit  => 'warn',
+            like  => [qr/CORSAllowMethods/, qr/\b\Q$m\E\b/,
+                      qr/case-sensitive/, qr/write \Q$fix\E\b/],
+        }
+    } (['patch', 'PATCH'], ['Propfind', 'PROPFIND'])),
+    (map {
+        my $list = $_;
+        +{
+            name  => "CORSAllowMethods $list: no warning",
+            lines => [dir_block('    CORSEnable On',
+                                '    CORSAllowOrigin https://myapp.com',
+                                "    CORSAllowMethods $list")],
+            exit  => 'ok', clean => 1,
+        }
+    } ('GET PUT PATCH DELETE', 'get put delete options')),
     {
         name  => 'CORSAllowHeaders Cookie',
         lines => [dir_block('    CORSEnable On',

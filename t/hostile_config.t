@@ -68,6 +68,8 @@ my @PIECES = (
     'https://example.com:65536', 'https://example.com:-1',
     'https://example.com:99999999999999999999', 'https://[::1]:8080',
     'http://[::1', 'http://[]', 'https://[zz]', 'http://127.0.0.1',
+    'http://127.1', 'http://0x7F.0.0.1:*', 'http://256.1.1.1', 'ws://1.2.3.4.5',
+    'https://*.app.0x1', 'http://a.b1',
     'http://localhost:3000', 'https://', 'http://', '://', '//example.com',
     'example.com', 'file://', 'null', 'NULL', 'capacitor://localhost',
     'a://b', 'x-y+z.1://host', 'https://exa mple.com', 'https://.example.com',
@@ -137,7 +139,8 @@ my @ORIGINS = (
 my %VALID = (
     origins  => \@ORIGINS,
     flag     => [qw(On Off on off)],
-    methods  => [qw(GET PUT PATCH DELETE OPTIONS TRACE CONNECT get X-Custom *)],
+    methods  => [qw(GET PUT PATCH DELETE OPTIONS TRACE CONNECT get patch
+                    X-Custom *)],
     headers  => [qw(Content-Type Authorization X-Requested-With X-Total-Count
                     ETag Cookie Set-Cookie Sec-Fetch-Mode Host *)],
     maxage   => [qw(0 5 600 7200 7201 86400)],

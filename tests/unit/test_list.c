@@ -86,12 +86,23 @@ static const list_case list_cases[] = {
       "GET, HEAD, POST, OPTIONS, PUT, DELETE", 6, 0,
       { "GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE" },
       { "get", "Put", "delete" }, 0, { NULL } },
+    /* any other method is kept as written, with a warning when it has a
+     * lower-case letter: pages send it in upper case */
     { "methods patch stays patch", CORS_LIST_METHODS, { "patch" }, "patch",
-      1, 0, { "patch" }, { "PATCH" }, 0, { NULL } },
+      1, 0, { "patch" }, { "PATCH" }, 1, { "patch", "write PATCH" } },
     { "methods PATCH", CORS_LIST_METHODS, { "PATCH" }, "PATCH", 1, 0,
       { "PATCH" }, { "patch" }, 0, { NULL } },
     { "methods are case-sensitive", CORS_LIST_METHODS, { "PATCH", "patch" },
-      "PATCH, patch", 2, 0, { "PATCH", "patch" }, { NULL }, 0, { NULL } },
+      "PATCH, patch", 2, 0, { "PATCH", "patch" }, { NULL }, 1,
+      { "write PATCH" } },
+    { "methods Propfind", CORS_LIST_METHODS, { "Propfind,MKCOL" },
+      "Propfind, MKCOL", 2, 0, { "Propfind", "MKCOL" }, { "PROPFIND" }, 1,
+      { "Propfind", "write PROPFIND" } },
+    { "methods x-purge", CORS_LIST_METHODS, { "x-purge" }, "x-purge", 1, 0,
+      { "x-purge" }, { "X-PURGE" }, 1, { "write X-PURGE" } },
+    { "methods X-PURGE, M-SEARCH", CORS_LIST_METHODS, { "X-PURGE,M-SEARCH" },
+      "X-PURGE, M-SEARCH", 2, 0, { "X-PURGE", "M-SEARCH" }, { NULL }, 0,
+      { NULL } },
     { "methods, two lines add up", CORS_LIST_METHODS, { "PUT", "DELETE" },
       "PUT, DELETE", 2, 0, { "PUT", "DELETE" }, { "GET" }, 0, { NULL } },
     { "methods, comma list", CORS_LIST_METHODS, { "PUT,DELETE" },
@@ -270,6 +281,28 @@ static void test_null_warnings(void)
     unit_is_str(cors_token_list_add(list, pool, "Cookie", NULL), NULL,
                 "no warnings array: 'Cookie' accepted");
     unit_is_int(list->count, 0, "no warnings array: Cookie left out");
+    list = cors_token_list_make(pool, CORS_LIST_METHODS);
+    unit_is_str(cors_token_list_add(list, pool, "patch", NULL), NULL,
+                "no warnings array: 'patch' accepted");
+    unit_is_str(list->joined, "patch", "no warnings array: patch kept");
+}
+
+/* The fix a lower-case method's warning names is in upper case (the
+ * table's checks ignore case). */
+static void test_lower_case_method(void)
+{
+    cors_token_list *list = cors_token_list_make(pool, CORS_LIST_METHODS);
+    apr_array_header_t *warnings = apr_array_make(pool, 1,
+                                                  sizeof(const char *));
+    const char *w;
+
+    cors_token_list_add(list, pool, "get,patch", warnings);
+    if (unit_is_int(warnings->nelts, 1, "'get,patch': one warning")) {
+        w = APR_ARRAY_IDX(warnings, 0, const char *);
+        unit_ok(strncmp(w, "CORSAllowMethods: patch ", 24) == 0
+                && strstr(w, "write PATCH") != NULL,
+                "'get,patch': the warning names patch and says write PATCH");
+    }
 }
 
 /* ---- cors_method_is_safelisted, cors_header_is_forbidden ------------- */
@@ -541,6 +574,7 @@ int main(void)
     test_lists();
     test_list_refusals();
     test_null_warnings();
+    test_lower_case_method();
     test_safelisted();
     test_forbidden();
     test_request_headers();

@@ -263,6 +263,23 @@ static const entry_case entry_cases[] = {
     { "https://*.me.github.io", CORS_ENTRY_PATTERN,
       "https://*.me.github.io", "https", "me.github.io", 1,
       CORS_PORT_DEFAULT },
+    /* IPv4 addresses as browsers write them, and host names whose last
+     * label is not a number */
+    { "http://127.0.0.1:*", CORS_ENTRY_PATTERN, "http://127.0.0.1:*",
+      "http", "127.0.0.1", 0, CORS_PORT_ANY },
+    { "http://10.0.0.1:8080", CORS_ENTRY_EXACT, "http://10.0.0.1:8080",
+      "http", "10.0.0.1", 0, 8080 },
+    { "wss://255.255.255.255", CORS_ENTRY_EXACT, "wss://255.255.255.255",
+      "wss", "255.255.255.255", 0, CORS_PORT_DEFAULT },
+    { "http://a.b1", CORS_ENTRY_EXACT, "http://a.b1", "http", "a.b1", 0,
+      CORS_PORT_DEFAULT },
+    { "http://a.0xg", CORS_ENTRY_EXACT, "http://a.0xg", "http", "a.0xg", 0,
+      CORS_PORT_DEFAULT },
+    { "http://[::1]", CORS_ENTRY_EXACT, "http://[::1]", "http", "[::1]", 0,
+      CORS_PORT_DEFAULT },
+    /* only http(s) and ws(s) hosts are read as IPv4 addresses */
+    { "capacitor://127.1", CORS_ENTRY_EXACT, "capacitor://127.1",
+      "capacitor", "127.1", 0, CORS_PORT_DEFAULT },
     { NULL, 0, NULL, NULL, NULL, 0, 0 }
 };
 
@@ -549,6 +566,29 @@ static const refusal_case refusal_cases[] = {
     { "https://*.test", 0, { "https://*.test", "+suffix" } },
     { "https://*.internal", 0, { "https://*.internal", "+suffix" } },
     { "https://*.com:*", 0, { "https://*.com:*", "+suffix" } },
+    /* a host that ends in a number: browsers send it as a dotted quad,
+     * or refuse the URL when it is no IPv4 address */
+    { "http://127.1", 0, { "http://127.1", "+http://127.0.0.1",
+                           "+browsers send" } },
+    { "http://0x7f000001", 0, { "http://0x7f000001", "+http://127.0.0.1" } },
+    { "http://0x7F.0.0.1", 0, { "http://0x7F.0.0.1", "+http://127.0.0.1" } },
+    { "http://127.000.0.1", 0,
+      { "http://127.000.0.1", "+http://127.0.0.1" } },
+    { "http://2130706433:3000", 0,
+      { "http://2130706433:3000", "+http://127.0.0.1:3000" } },
+    { "https://010.0.0.1:443", 0,
+      { "https://010.0.0.1:443", "+https://8.0.0.1" } },
+    { "ws://1.256", 0, { "ws://1.256", "+ws://1.0.1.0" } },
+    { "http://127.1:*", 0, { "http://127.1:*", "+http://127.0.0.1:*" } },
+    { "http://256.1.1.1", 0, { "http://256.1.1.1", "+four numbers" } },
+    { "http://1.2.3.4.5", 0, { "http://1.2.3.4.5", "+four numbers" } },
+    { "http://4294967296", 0, { "http://4294967296", "+four numbers" } },
+    { "http://09.1.1.1", 0, { "http://09.1.1.1", "+four numbers" } },
+    { "http://app.1", 0, { "http://app.1", "+four numbers" } },
+    { "http://app.0x1:*", 0, { "http://app.0x1:*", "+four numbers" } },
+    { "https://*.127.0.0.1", 0, { "https://*.127.0.0.1", "+IP address" } },
+    { "https://*.app.1", 0, { "https://*.app.1", "+IP address" } },
+    { "https://*.app.0x1:*", 0, { "https://*.app.0x1:*", "+IP address" } },
     /* regexes */
     { "~^https://(\\.myapp\\.com$", 0, { "^https://(\\.myapp\\.com$" } },
     { "~^null$|^https://myapp\\.com$", 0, { "+null" } },
@@ -634,6 +674,29 @@ static void test_refusals(void)
                                : "names", needle) && msg != err) {
                 unit_diag("  (the value taken out of: '%s')", unit_esc(err));
             }
+        }
+    }
+}
+
+/* Reserved names (RFC 2606, RFC 6761) are public suffixes that nobody can
+ * register: the refusal must not say that anyone can. */
+static void test_suffix_wording(void)
+{
+    static const char *const args[] = {
+        "https://*.test", "https://*.example", "https://*.invalid",
+        "https://*.com", "~^https://[a-z]+\\.test$", NULL
+    };
+    int i;
+
+    for (i = 0; args[i]; i++) {
+        cors_origin_list *list = cors_origin_list_make(pool);
+        const char *err = cors_origin_list_add(list, pool, args[i],
+                                               "test.conf:1", 0, NULL);
+
+        if (unit_contains(err, "public suffix", "add '%s': refused as a "
+                          "public suffix", args[i])) {
+            unit_ok(strstr(err, "register") == NULL, "add '%s': the message "
+                    "does not say its names can be registered", args[i]);
         }
     }
 }
@@ -1378,6 +1441,7 @@ int main(void)
         test_regex_entries();
         test_special_entries();
         test_refusals();
+        test_suffix_wording();
         test_match();
         test_sets();
         test_long_entries();
