@@ -181,7 +181,8 @@ static const char *ineffective(apr_pool_t *p, cors_list_kind kind,
 /* A method with a lower-case letter that normalise_method left as it is:
  * the warning text, or NULL.  Legal, but browsers send such a method as
  * the page spells it, and pages usually spell them in upper case. */
-static const char *lower_case_method(apr_pool_t *p, const char *name)
+static const char *lower_case_method(const cors_token_list *list,
+                                     apr_pool_t *p, const char *name)
 {
     char *upper = apr_pstrdup(p, name), *c;
     int lower = 0;
@@ -196,8 +197,11 @@ static const char *lower_case_method(apr_pool_t *p, const char *name)
     return apr_psprintf(p, "%s: %s is matched only as written: methods are "
                         "case-sensitive, and browsers send any method but "
                         "DELETE, GET, HEAD, OPTIONS, POST and PUT as the "
-                        "page writes it, usually in upper case; write %s",
-                        list_directive(CORS_LIST_METHODS), name, upper);
+                        "page writes it, usually in upper case; %s%s",
+                        list_directive(CORS_LIST_METHODS), name,
+                        apr_hash_get(list->names, upper, APR_HASH_KEY_STRING)
+                            ? "remove it: the list has " : "write ",
+                        upper);
 }
 
 static void add_name(cors_token_list *list, apr_pool_t *p, const char *name)
@@ -268,7 +272,7 @@ const char *cors_token_list_add(cors_token_list *list, apr_pool_t *p,
             if (!warning) {
                 add_name(list, p, name);
                 if (list->kind == CORS_LIST_METHODS) {
-                    warning = lower_case_method(p, name);
+                    warning = lower_case_method(list, p, name);
                 }
             }
             if (warning && warnings) {

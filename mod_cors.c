@@ -821,10 +821,40 @@ static request_rec *first_request(request_rec *r)
     return r;
 }
 
+/* Where the "null" entry of d comes from: the list itself, or the set of
+ * one of its @name entries (named, as at start-up). */
+static const char *null_source(request_rec *r, const cors_dir_conf *c,
+                               const cors_decision *d)
+{
+    const cors_server_conf *sc = ap_get_module_config(r->server->module_config,
+                                                      &cors_module);
+    int i;
+
+    for (i = 0; c->origins && i < c->origins->sets->nelts; i++) {
+        const cors_entry *ref = APR_ARRAY_IDX(c->origins->sets, i,
+                                              const cors_entry *);
+        const cors_origin_list *set = apr_hash_get(sc->sets, ref->set_name,
+                                                   APR_HASH_KEY_STRING);
+
+        if (set && set->null_origin == d->entry) {
+            return apr_psprintf(r->pool, "CORSOriginSet %s null (%s), used "
+                                "by CORSAllowOrigin %s (%s),", ref->set_name,
+                                d->entry->where, ref->text, ref->where);
+        }
+    }
+    return apr_psprintf(r->pool, "CORSAllowOrigin null (%s)",
+                        d->entry->where);
+}
+
 /* Configuration errors a decision revealed, once per process each. */
 static void report_config_errors(request_rec *r, const cors_dir_conf *c,
                                  const cors_decision *d)
 {
+    /* In ReportOnly mode the decision is only logged. */
+    const char *report_only = c->mode == CORS_MODE_REPORT_ONLY
+                              ? " (report only: no response is changed yet)"
+                              : "";
+
     if (d->reason == CORS_DENY_UNKNOWN_SET
         && first_time(apr_pstrcat(r->pool, "set:", r->server->server_hostname,
                                   ":", d->detail, NULL))) {
@@ -840,21 +870,20 @@ static void report_config_errors(request_rec *r, const cors_dir_conf *c,
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0011: CORSAllowOrigin "
                       "* (%s) meets CORSAllowCredentials On (%s) in the "
                       "merged configuration of this request; '*' is ignored "
-                      "and only the listed origins are allowed: list the "
+                      "and only the listed origins are allowed%s: list the "
                       "origins, or turn credentials off", c->origins_where,
-                      c->credentials_where);
+                      c->credentials_where, report_only);
     }
     if (d->null_credentials
         && first_time(apr_pstrcat(r->pool, "null:", d->entry->where, ":",
                                   c->credentials_where, NULL))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0012: %s null (%s) "
-                      "meets CORSAllowCredentials On (%s) in the merged "
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0012: %s meets "
+                      "CORSAllowCredentials On (%s) in the merged "
                       "configuration of this request; the origin null is "
                       "refused and only the other listed origins are "
-                      "allowed: " NULL_CREDENTIALS_FIX,
-                      c->origins && d->entry == c->origins->null_origin
-                      ? "CORSAllowOrigin" : "CORSOriginSet",
-                      d->entry->where, c->credentials_where);
+                      "allowed%s: " NULL_CREDENTIALS_FIX,
+                      null_source(r, c, d), c->credentials_where,
+                      report_only);
     }
 }
 
@@ -931,21 +960,32 @@ static const char *or_default(const char *where)
     return where ? where : "default";
 }
 
-/* "allowed: A, B, C, D and 3 more", the first entries of list. */
-static const char *allowed_entries(apr_pool_t *p, const cors_origin_list *list)
+/* "allowed: A, B, C, D and 3 more", the first entries of list, without
+ * its "*" when WITHOUT_ANY (credentials made it ignored). */
+static const char *allowed_entries(apr_pool_t *p,
+                                   const cors_origin_list *list,
+                                   int without_any)
 {
-    const apr_array_header_t *all = list->entries;
     const char *text = "allowed: ";
-    int i, shown = all->nelts > 4 ? 4 : all->nelts;
+    int i, shown = 0, more = 0;
 
-    for (i = 0; i < shown; i++) {
-        text = apr_pstrcat(p, text, i ? ", " : "",
-                           APR_ARRAY_IDX(all, i, const cors_entry *)->text,
-                           NULL);
+    for (i = 0; i < list->entries->nelts; i++) {
+        const cors_entry *e = APR_ARRAY_IDX(list->entries, i,
+                                            const cors_entry *);
+
+        if (without_any && e == list->any) {
+            continue;
+        }
+        if (shown == 4) {
+            more++;
+            continue;
+        }
+        text = apr_pstrcat(p, text, shown++ ? ", " : "", e->text, NULL);
     }
-    return all->nelts > shown
-           ? apr_psprintf(p, "%s and %d more", text, all->nelts - shown)
-           : text;
+    if (!shown) {
+        return "no other origin is listed";
+    }
+    return more ? apr_psprintf(p, "%s and %d more", text, more) : text;
 }
 
 /* Why the browser will refuse n, in one sentence that names the directive
@@ -972,7 +1012,9 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
                            : "no entry",
                            " of CORSAllowOrigin (", c->origins_where,
                            ") matches it; ",
-                           near ? near : allowed_entries(p, c->origins),
+                           near ? near
+                                : allowed_entries(p, c->origins,
+                                                  n->d.wildcard_credentials),
                            NULL);
     case CORS_DENY_MALFORMED_ORIGIN:
         near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
@@ -983,7 +1025,12 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
         return apr_pstrcat(p, "the origin null (sandboxed frames, file: "
                            "pages, cross-origin redirects) is not listed in "
                            "CORSAllowOrigin (",
-                           or_default(c->origins_where), ")", NULL);
+                           or_default(c->origins_where), ")",
+                           n->d.wildcard_credentials
+                           ? apr_pstrcat(p, ", and '*' is ignored with "
+                                         "CORSAllowCredentials On (",
+                                         c->credentials_where, ")", NULL)
+                           : "", NULL);
     case CORS_DENY_UNKNOWN_SET:
         return apr_pstrcat(p, "CORSAllowOrigin @", detail, " (",
                            c->origins_where, "): this virtual host defines "
@@ -1168,8 +1215,8 @@ static APR_INLINE cors_note *decide(request_rec *r)
 }
 
 /* The values go in as they are: httpd's error log escapes the whole
- * message (control characters, quotes and backslashes), and a second
- * escaping here would show each backslash of a regex entry four times. */
+ * message (control characters and backslashes), and a second escaping
+ * here would show each backslash of a regex entry four times. */
 static void log_decision(request_rec *r, cors_note *n)
 {
     int level = n->outcome == CORS_ALLOWED ? APLOG_TRACE1 : APLOG_DEBUG;

@@ -201,7 +201,7 @@ is_deeply cors_headers_present($res), [],
 my @star_lines = t_finish_error_log_watch();
 is scalar(cors_errors('CORS0011', @star_lines)), 1,
     '<Location> "*" + credentials: the error is logged once for two requests';
-is scalar(grep { /CORS0001: actual \/star\/any\/file\.txt on \S+ from origin 'https:\/\/evil\.example\.com': denied: origin-not-allowed: '\*' is ignored with CORSAllowCredentials On \(\S+integration\.conf:\d+\) and no other entry of CORSAllowOrigin \(\S+integration\.conf:\d+\) matches it; / } @star_lines),
+is scalar(grep { /CORS0001: actual \/star\/any\/file\.txt on \S+ from origin 'https:\/\/evil\.example\.com': denied: origin-not-allowed: '\*' is ignored with CORSAllowCredentials On \(\S+integration\.conf:\d+\) and no other entry of CORSAllowOrigin \(\S+integration\.conf:\d+\) matches it; no other origin is listed$/ } @star_lines),
     2, '<Location> "*" + credentials: CORS0001 says "*" is ignored';
 
 $res = GET '/star/any/file.txt', Origin => 'null';
@@ -239,7 +239,7 @@ for my $case (
      qr{CORSAllowOrigin null \(\S+/nullcred/ht/\.htaccess:2\)}],
     ['/nullcred/set/', '<Location> @int_mobile with null',
      'capacitor://localhost',
-     qr/CORSOriginSet null \(\S+integration\.conf:\d+\)/])
+     qr/CORSOriginSet int_mobile null \(\S+integration\.conf:\d+\), used by CORSAllowOrigin \@int_mobile \(\S+integration\.conf:\d+\),/])
 {
     my ($dir, $name, $other, $entry_re) = @$case;
     t_start_error_log_watch();

@@ -94,7 +94,7 @@ static const list_case list_cases[] = {
       { "PATCH" }, { "patch" }, 0, { NULL } },
     { "methods are case-sensitive", CORS_LIST_METHODS, { "PATCH", "patch" },
       "PATCH, patch", 2, 0, { "PATCH", "patch" }, { NULL }, 1,
-      { "write PATCH" } },
+      { "remove it: the list has PATCH" } },
     { "methods Propfind", CORS_LIST_METHODS, { "Propfind,MKCOL" },
       "Propfind, MKCOL", 2, 0, { "Propfind", "MKCOL" }, { "PROPFIND" }, 1,
       { "Propfind", "write PROPFIND" } },
@@ -302,6 +302,15 @@ static void test_lower_case_method(void)
         unit_ok(strncmp(w, "CORSAllowMethods: patch ", 24) == 0
                 && strstr(w, "write PATCH") != NULL,
                 "'get,patch': the warning names patch and says write PATCH");
+    }
+    /* With PATCH listed already, the fix is to remove patch. */
+    list = cors_token_list_make(pool, CORS_LIST_METHODS);
+    warnings = apr_array_make(pool, 1, sizeof(const char *));
+    cors_token_list_add(list, pool, "PATCH,patch", warnings);
+    if (unit_is_int(warnings->nelts, 1, "'PATCH,patch': one warning")) {
+        w = APR_ARRAY_IDX(warnings, 0, const char *);
+        unit_ok(strstr(w, "remove it: the list has PATCH") != NULL,
+                "'PATCH,patch': the warning says to remove patch");
     }
 }
 
