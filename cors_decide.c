@@ -83,7 +83,6 @@ static int decide_origin(const cors_policy *policy, const char *origin,
         /* Any site can send "null" from a sandboxed iframe: with
          * credentials it would read the user's data, as with "*".  The
          * entry stays, for the error that names it. */
-        d->null_credentials = 1;
         deny(d, CORS_DENY_NULL_CREDENTIALS, NULL);
         return 0;
     }

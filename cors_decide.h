@@ -53,7 +53,6 @@ typedef struct {
     const char *detail;           /* the refused header or set name, or NULL */
     const cors_entry *entry;      /* the entry that allowed the origin */
     int wildcard_credentials;     /* "*" was ignored: credentials are on */
-    int null_credentials;         /* a "null" entry was ignored: the same */
     /* The response, when allowed (NULL: header not sent). */
     const char *allow_origin;
     int allow_credentials;

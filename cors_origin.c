@@ -343,7 +343,6 @@ static const char *no_host(apr_pool_t *p, const char *d, const char *text)
                         "a page)", d, text);
 }
 
-/* Parses scheme://host[:port] with the "*." and ":*" wildcards into e. */
 /* An entry quoted in a message: in full, or its start and its length
  * when it is too long to read in a log line. */
 static const char *shown(apr_pool_t *p, const char *text)
@@ -377,6 +376,7 @@ static const char *host_too_long(apr_pool_t *p, const char *d,
                                      "parent domain may have 251" : "");
 }
 
+/* Parses scheme://host[:port] with the "*." and ":*" wildcards into e. */
 static const char *parse_origin_entry(apr_pool_t *p, const char *text,
                                       int flags, cors_entry *e)
 {

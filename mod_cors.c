@@ -535,19 +535,26 @@ static void check_insecure(cors_check *ck, const cors_dir_conf *c,
     "that (Capacitor's server.hostname, for instance), or set " \
     "CORSAllowCredentials Off for this location"
 
+/* A "null" entry e as messages name it: in CORSAllowOrigin, or in the set
+ * that the @name entry ref uses. */
+static const char *null_entry_named(apr_pool_t *p, const cors_entry *e,
+                                    const cors_entry *ref)
+{
+    return ref ? apr_psprintf(p, "CORSOriginSet %s null (%s), used by "
+                              "CORSAllowOrigin %s (%s),", ref->set_name,
+                              e->where, ref->text, ref->where)
+               : apr_psprintf(p, "CORSAllowOrigin null (%s)", e->where);
+}
+
 /* e: a "null" entry of CORSAllowOrigin, or of the set ref names. */
 static void check_null(cors_check *ck, const cors_dir_conf *c,
                        const cors_entry *e, const cors_entry *ref)
 {
     check_say(ck, 1, apr_psprintf(ck->p,
-        "%s null (%s)%s cannot be combined with CORSAllowCredentials On "
-        "(%s): any site can send 'Origin: null' from a sandboxed iframe, "
-        "so every site could read the user's data with the user's "
-        "credentials; " NULL_CREDENTIALS_FIX,
-        ref ? apr_pstrcat(ck->p, "CORSOriginSet ", ref->set_name, NULL)
-            : "CORSAllowOrigin", e->where,
-        ref ? apr_psprintf(ck->p, ", used by CORSAllowOrigin %s (%s),",
-                           ref->text, ref->where) : "",
+        "%s cannot be combined with CORSAllowCredentials On (%s): any site "
+        "can send 'Origin: null' from a sandboxed iframe, so every site "
+        "could read the user's data with the user's credentials; "
+        NULL_CREDENTIALS_FIX, null_entry_named(ck->p, e, ref),
         c->credentials_where));
 }
 
@@ -822,28 +829,24 @@ static request_rec *first_request(request_rec *r)
 }
 
 /* Where the "null" entry of d comes from: the list itself, or the set of
- * one of its @name entries (named, as at start-up). */
+ * one of its @name entries. */
 static const char *null_source(request_rec *r, const cors_dir_conf *c,
                                const cors_decision *d)
 {
     const cors_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                       &cors_module);
+    const cors_entry *ref = NULL;
     int i;
 
-    for (i = 0; c->origins && i < c->origins->sets->nelts; i++) {
-        const cors_entry *ref = APR_ARRAY_IDX(c->origins->sets, i,
-                                              const cors_entry *);
-        const cors_origin_list *set = apr_hash_get(sc->sets, ref->set_name,
+    for (i = 0; !ref && c->origins && i < c->origins->sets->nelts; i++) {
+        const cors_entry *e = APR_ARRAY_IDX(c->origins->sets, i,
+                                            const cors_entry *);
+        const cors_origin_list *set = apr_hash_get(sc->sets, e->set_name,
                                                    APR_HASH_KEY_STRING);
 
-        if (set && set->null_origin == d->entry) {
-            return apr_psprintf(r->pool, "CORSOriginSet %s null (%s), used "
-                                "by CORSAllowOrigin %s (%s),", ref->set_name,
-                                d->entry->where, ref->text, ref->where);
-        }
+        ref = set && set->null_origin == d->entry ? e : NULL;
     }
-    return apr_psprintf(r->pool, "CORSAllowOrigin null (%s)",
-                        d->entry->where);
+    return null_entry_named(r->pool, d->entry, ref);
 }
 
 /* Configuration errors a decision revealed, once per process each. */
@@ -874,7 +877,7 @@ static void report_config_errors(request_rec *r, const cors_dir_conf *c,
                       "origins, or turn credentials off", c->origins_where,
                       c->credentials_where, report_only);
     }
-    if (d->null_credentials
+    if (d->reason == CORS_DENY_NULL_CREDENTIALS
         && first_time(apr_pstrcat(r->pool, "null:", d->entry->where, ":",
                                   c->credentials_where, NULL))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "CORS0012: %s meets "
@@ -960,6 +963,13 @@ static const char *or_default(const char *where)
     return where ? where : "default";
 }
 
+/* "'*' is ignored with CORSAllowCredentials On (F:L)". */
+static const char *star_ignored(apr_pool_t *p, const cors_dir_conf *c)
+{
+    return apr_pstrcat(p, "'*' is ignored with CORSAllowCredentials On (",
+                       c->credentials_where, ")", NULL);
+}
+
 /* "allowed: A, B, C, D and 3 more", the first entries of list, without
  * its "*" when WITHOUT_ANY (credentials made it ignored). */
 static const char *allowed_entries(apr_pool_t *p,
@@ -1005,10 +1015,8 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
         near = cors_origin_near_miss(c->origins, n->origin, policy->lookup,
                                      policy->lookup_ctx, p);
         return apr_pstrcat(p, n->d.wildcard_credentials
-                           ? apr_pstrcat(p, "'*' is ignored with "
-                                         "CORSAllowCredentials On (",
-                                         c->credentials_where, ") and no "
-                                         "other entry", NULL)
+                           ? apr_pstrcat(p, star_ignored(p, c),
+                                         " and no other entry", NULL)
                            : "no entry",
                            " of CORSAllowOrigin (", c->origins_where,
                            ") matches it; ",
@@ -1026,11 +1034,9 @@ static const char *explain(request_rec *r, const cors_dir_conf *c,
                            "pages, cross-origin redirects) is not listed in "
                            "CORSAllowOrigin (",
                            or_default(c->origins_where), ")",
-                           n->d.wildcard_credentials
-                           ? apr_pstrcat(p, ", and '*' is ignored with "
-                                         "CORSAllowCredentials On (",
-                                         c->credentials_where, ")", NULL)
-                           : "", NULL);
+                           n->d.wildcard_credentials ? ", and " : "",
+                           n->d.wildcard_credentials ? star_ignored(p, c)
+                                                     : "", NULL);
     case CORS_DENY_UNKNOWN_SET:
         return apr_pstrcat(p, "CORSAllowOrigin @", detail, " (",
                            c->origins_where, "): this virtual host defines "
