@@ -69,7 +69,7 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../scripts/lib";
 use CorsLocal qw(which httpd_binary load_module module_under_test
-                 unprivileged_ids slurp write_text);
+                 unprivileged_ids document_root slurp write_text);
 
 $| = 1;
 binmode STDOUT, ':encoding(UTF-8)';
@@ -319,15 +319,7 @@ $mods<IfDefine !NoCORS>
 
 TypesConfig "$mime"
 AddType text/plain .txt
-DocumentRoot "$DIR/htdocs"
-<Directory "/">
-    AllowOverride None
-    Require all denied
-</Directory>
-<Directory "$DIR/htdocs">
-    Require all granted
-</Directory>
-
+@{[ document_root("$DIR/htdocs") ]}
 # Every host has the same <Location "/nocors/"> section, so that httpd's
 # location walks cost the same in each; only mod_cors's host puts
 # something in it.

@@ -16,7 +16,8 @@ use File::Basename qw(dirname);
 use File::Spec;
 
 our @EXPORT_OK = qw(which httpd_binary load_module module_under_test
-                    unprivileged_ids slurp write_file write_text);
+                    unprivileged_ids document_root slurp write_file
+                    write_text);
 
 my $TOP = dirname(dirname(dirname(abs_path(__FILE__))));
 
@@ -93,6 +94,22 @@ sub unprivileged_ids
     my ($uid, $gid) = $ids =~ /^(\d+) (\d+)/
         or die "no unprivileged user to run httpd as\n";
     return ($uid, $gid);
+}
+
+# The config lines that serve DIR as Debian's apache2.conf would: access
+# to "/" denied, DIR granted.
+sub document_root
+{
+    my $dir = shift;
+    return join '', map { "$_\n" }
+        "DocumentRoot \"$dir\"",
+        '<Directory "/">',
+        '    AllowOverride None',
+        '    Require all denied',
+        '</Directory>',
+        "<Directory \"$dir\">",
+        '    Require all granted',
+        '</Directory>';
 }
 
 # FILE's bytes, or '' when it cannot be read.

@@ -91,7 +91,7 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../../scripts/lib";
 use CorsLocal qw(httpd_binary load_module module_under_test
-                 unprivileged_ids slurp write_file);
+                 unprivileged_ids document_root slurp write_file);
 
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
@@ -634,15 +634,7 @@ KeepAlive On
 KeepAliveTimeout 15
 MaxKeepAliveRequests 500
 TypesConfig "$mime"
-DocumentRoot "$DIR/htdocs"
-<Directory "/">
-    AllowOverride None
-    Require all denied
-</Directory>
-<Directory "$DIR/htdocs">
-    Require all granted
-</Directory>
-
+@{[ document_root("$DIR/htdocs") ]}
 <Location "/api/">
     CORSEnable On
     Include "$ORIGINS"
