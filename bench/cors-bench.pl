@@ -69,7 +69,8 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../scripts/lib";
 use CorsLocal qw(which httpd_binary load_module module_under_test
-                 unprivileged_ids document_root slurp write_text);
+                 unprivileged_ids document_root free_port slurp tail_of
+                 write_text);
 
 $| = 1;
 binmode STDOUT, ':encoding(UTF-8)';
@@ -246,18 +247,6 @@ my $ERRLOG = "$DIR/error_log";
 copy($SO, "$DIR/mod_cors.so") or die "copy $SO: $!\n";
 my $SO_SHA = substr(Digest::SHA->new(256)->addfile($SO)->hexdigest, 0, 12);
 
-sub free_port
-{
-    my %taken = map { $_ => 1 } @_;
-    for (1 .. 50) {
-        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-                                      Proto => 'tcp', Listen => 1) or next;
-        my $p = $s->sockport;
-        close $s;
-        return $p unless $taken{$p}++;
-    }
-    die "no free port\n";
-}
 my %PORT;
 $PORT{$_} = free_port(values %PORT) for qw(plain recipe cors);
 
@@ -373,13 +362,6 @@ sub httpd_args
 # ---------------------------------------------------------------------------
 # Processes and the HTTP client
 # ---------------------------------------------------------------------------
-
-sub tail_of
-{
-    my ($file, $n) = @_;
-    my @l = split /\n/, slurp($file);
-    return join("\n", @l > $n ? @l[-$n .. -1] : @l) . "\n";
-}
 
 # CPU pinning for the throughput test: httpd on the first CPU, wrk on the
 # last (undef: not pinned).

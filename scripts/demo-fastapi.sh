@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # scripts/demo --fastapi: runs demo/fastapi/app.py with uvicorn, shows what
 # the app and httpd each send, and checks it (--check). Sourced by
-# scripts/demo after lib.sh; defines functions only. The checks use the
+# scripts/demo after lib.sh, and by scripts/test for
+# CORS_FASTAPI_PACKAGES; defines functions only. The checks use the
 # req, header, verdict, expect, is and has helpers of scripts/demo.
 # shellcheck disable=SC2154  # code, hdrs, body: set by scripts/demo's req
 

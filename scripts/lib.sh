@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shared by scripts/test, scripts/demo and tests/apache-test.sh: package
-# check, build, running the Apache::Test suite as an unprivileged user, and
-# counting TAP results. Source it from bash; it defines functions only
+# Shared by scripts/test, scripts/demo, scripts/test-package,
+# tests/apache-test.sh and tests/soak/run: package check, build, running
+# the Apache::Test suite as an unprivileged user, and counting TAP results. Source it from bash; it defines functions only
 # (and sets CORS_ROOT).
 
 # The repository root: the parent of the directory holding this file.

@@ -21,25 +21,22 @@ use Test::More;
 use File::Temp qw(tempdir);
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use CorsHttpd qw(top_dir free_port start_server slurp);
+use CorsHttpd qw(top_dir free_port start_server skip_unless_ci slurp);
 use CorsTest qw(vary_count $ACAO $ACAC $ACAM $ACAH $ACEH $ACMA);
-use CorsGuide qw(request preflight response_ok);
+use CorsGuide qw(request preflight response_ok write_file);
 
 my $GUIDE = top_dir() . '/docs/migrating.md';
 
 my ($NGINX) = grep { defined && -x } $ENV{NGINX},
               map({ "$_/nginx" } split(/:/, $ENV{PATH} // ''), '/usr/sbin');
-plan skip_all => 'nginx is not installed (Debian: apt-get install nginx; '
-    . 'scripts/test installs it as root)' unless $NGINX;
+skip_unless_ci('nginx is not installed (Debian: apt-get install nginx; '
+               . 'scripts/test installs it as root)') unless $NGINX;
 
 my $APP  = 'https://app.example.com';
 my $EVIL = 'https://evil.example';
 
 # The block: the first ```nginx block after the section's heading.
-open my $fh, '<', $GUIDE or die "$GUIDE: $!\n";
-my $text = do { local $/; <$fh> };
-close $fh;
-my ($block) = $text =~ /^## From an nginx map.*?^```nginx\n(.*?)^```$/ms
+my ($block) = slurp($GUIDE) =~ /^## From an nginx map.*?^```nginx\n(.*?)^```$/ms
     or BAIL_OUT("no ```nginx block in the nginx section of $GUIDE");
 
 # The backend: an application that sends CORS headers of its own, as the
@@ -98,9 +95,7 @@ http {
 $body}
 EOF
     $s{conf} = "$dir/nginx.conf";
-    open my $out, '>', $s{conf} or die "$s{conf}: $!";
-    print $out $conf;
-    close $out or die "$s{conf}: $!";
+    write_file($s{conf}, $conf);
     return \%s;
 }
 

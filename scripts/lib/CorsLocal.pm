@@ -14,10 +14,11 @@ use Cwd qw(abs_path);
 use Exporter qw(import);
 use File::Basename qw(dirname);
 use File::Spec;
+use IO::Socket::INET ();
 
 our @EXPORT_OK = qw(which httpd_binary load_module module_under_test
-                    unprivileged_ids document_root slurp write_file
-                    write_text);
+                    unprivileged_ids document_root free_port slurp
+                    tail_of write_file write_text);
 
 my $TOP = dirname(dirname(dirname(abs_path(__FILE__))));
 
@@ -110,6 +111,28 @@ sub document_root
         "<Directory \"$dir\">",
         '    Require all granted',
         '</Directory>';
+}
+
+# A free TCP port on 127.0.0.1, none of TAKEN.
+sub free_port
+{
+    my %taken = map { $_ => 1 } @_;
+    for (1 .. 50) {
+        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                      Proto => 'tcp', Listen => 1) or next;
+        my $p = $s->sockport;
+        close $s;
+        return $p unless $taken{$p}++;
+    }
+    die "no free port\n";
+}
+
+# The last N lines of FILE, for an error message.
+sub tail_of
+{
+    my ($file, $n) = @_;
+    my @l = split /\n/, slurp($file);
+    return join("\n", @l > $n ? @l[-$n .. -1] : @l) . "\n";
 }
 
 # FILE's bytes, or '' when it cannot be read.

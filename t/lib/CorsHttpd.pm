@@ -26,7 +26,7 @@ use Test::More import => [qw(fail plan)];
 
 our @EXPORT = qw(top_dir cors_so require_prerequisites mpm_line module_lines
                  free_port config_test start_httpd start_server
-                 slurp);
+                 skip_unless_ci slurp);
 
 my $TOP_DIR = dirname(dirname(dirname(abs_path(__FILE__))));
 
@@ -103,6 +103,21 @@ sub require_prerequisites
         exit 1;
     }
     $so = abs_path($so);
+}
+
+# A program a test file needs (nginx, FastAPI) is missing: the file is
+# skipped with WHY, except under CI=true, where scripts/test has installed
+# it and its absence is a failure.
+sub skip_unless_ci
+{
+    my $why = shift;
+    if (($ENV{CI} // '') ne 'true') {
+        plan skip_all => $why;
+    }
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    plan tests => 1;
+    fail("CI=true, but $why");
+    exit 1;
 }
 
 # Modules compiled into httpd need no LoadModule.

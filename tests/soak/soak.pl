@@ -80,7 +80,6 @@ use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK);
 use File::Basename qw(dirname);
 use File::Copy qw(copy);
 use File::Path qw(make_path);
-use File::Spec;
 use Getopt::Long qw(GetOptions);
 use IO::Select;
 use POSIX qw(strftime WNOHANG);
@@ -91,7 +90,8 @@ use Time::HiRes qw(time sleep);
 use FindBin ();
 use lib "$FindBin::RealBin/../../scripts/lib";
 use CorsLocal qw(httpd_binary load_module module_under_test
-                 unprivileged_ids document_root slurp write_file);
+                 unprivileged_ids document_root free_port slurp tail_of
+                 write_file);
 
 $| = 1;
 $SIG{PIPE} = 'IGNORE';
@@ -564,15 +564,6 @@ my $PIDFILE = "$DIR/httpd.pid";
 my $ERRLOG = "$DIR/error_log";
 my $ORIGINS = "$DIR/origins.conf";
 
-sub free_port
-{
-    socket(my $s, PF_INET, SOCK_STREAM, IPPROTO_TCP) or die "socket: $!\n";
-    bind($s, pack_sockaddr_in(0, inet_aton('127.0.0.1'))) or die "bind: $!\n";
-    my ($port) = Socket::unpack_sockaddr_in(getsockname($s));
-    close $s;
-    return $port;
-}
-
 # The MPM's settings: room for 200 busy connections, and for the old
 # generation that a graceful restart leaves finishing its requests; spare
 # limits that never stop a child, so phase 2 measures the same children.
@@ -667,12 +658,12 @@ sub stop_server
         waitpid $pid, 0;
     }
     $deadline = time + 5;
-    while (time < $deadline && grep { alive_child($_, $pid) } @children) { sleep 0.05 }
-    kill 'KILL', $_ for grep { alive_child($_, $pid) } @children;
+    while (time < $deadline && grep { alive_child($_) } @children) { sleep 0.05 }
+    kill 'KILL', $_ for grep { alive_child($_) } @children;
 }
 
-# A child of ours that has not been reaped yet: still ours (its parent is
-# the server, or init once the server is gone) and running httpd.
+# A process of the soak's httpd that is still running: its command line
+# names the soak's config file.
 sub alive_child
 {
     my ($pid) = @_;
@@ -708,14 +699,14 @@ sub start_server
     while (time < $deadline) {
         if (waitpid($pid, WNOHANG) == $pid) {
             undef $SERVER_PID;
-            die "httpd exited at start-up:\n" . slurp("$DIR/server.out") . tail($ERRLOG, 10);
+            die "httpd exited at start-up:\n" . slurp("$DIR/server.out") . tail_of($ERRLOG, 10);
         }
         if (-s $PIDFILE && answers()) {
             return;
         }
         sleep 0.1;
     }
-    die "httpd does not answer on 127.0.0.1:$PORT after 30 s:\n" . tail($ERRLOG, 10);
+    die "httpd does not answer on 127.0.0.1:$PORT after 30 s:\n" . tail_of($ERRLOG, 10);
 }
 
 sub answers
@@ -727,13 +718,6 @@ sub answers
     my $sel = IO::Select->new($s);
     while ($sel->can_read(2)) { last unless sysread $s, $in, 4096, length $in }
     return $in =~ m{^HTTP/1\.1 200 };
-}
-
-sub tail
-{
-    my ($file, $n) = @_;
-    my @l = split /\n/, slurp($file);
-    return join("\n", @l > $n ? @l[-$n .. -1] : @l) . "\n";
 }
 
 # ---------------------------------------------------------------------------
