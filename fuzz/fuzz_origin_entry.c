@@ -393,18 +393,17 @@ static void check_list(const entry_run *r, const uint8_t *data, size_t size)
 {
     const apr_array_header_t *all = r->list->entries;
     const cors_entry *e;
-    int i, loopback;
+    int i;
 
     for (i = 0; i < all->nelts; i++) {
         e = APR_ARRAY_IDX(all, i, const cors_entry *);
         if (!e->text || !*e->text || !e->where || strcmp(e->where, WHERE)) {
             broken(r, NULL, 0, "an entry without its text or its line");
         }
-        loopback = cors_entry_is_loopback(e);
-        if (loopback && cors_entry_is_insecure(e)) {
-            broken(r, e->text, strlen(e->text), "an entry is both loopback "
-                   "and insecure");
-        }
+        /* Run for the sanitizers: is_insecure answers 0 for loopback
+         * entries first thing, so comparing the two proves nothing. */
+        (void)cors_entry_is_loopback(e);
+        (void)cors_entry_is_insecure(e);
         switch (e->kind) {
         case CORS_ENTRY_SET:
             if ((r->flags & CORS_ENTRY_IN_SET) || !e->set_name

@@ -70,8 +70,8 @@ static const char *const plain_args[] = {
 typedef enum {
     REF_EXACT,      /* text: the serialised origin */
     REF_PATTERN,    /* scheme, host (the parent with subdomains), port */
-    REF_REGEX,      /* regex; host: its literal host (a parent when
-                       subdomains) */
+    REF_REGEX,      /* regex: each is pinned to one literal host, so a
+                       match alone says the host is right */
     REF_NULL,
     REF_SET         /* text: the set's name */
 } ref_kind;
@@ -109,10 +109,10 @@ static ref_entry ref_main[] = {
     { REF_PATTERN, "wss://*.myapp.com:9000", "wss", "myapp.com", 1, 9000,
       NULL, NULL },
     { REF_REGEX, "~^https://[a-z0-9-]+\\.preview\\.myapp\\.dev$", NULL,
-      "preview.myapp.dev", 1, 0, "^https://[a-z0-9-]+\\.preview\\.myapp"
+      NULL, 0, 0, "^https://[a-z0-9-]+\\.preview\\.myapp"
       "\\.dev$", NULL },
     { REF_REGEX, "~^https?://(app|admin)\\.example\\.com:8443$", NULL,
-      "example.com", 1, 0, "^https?://(app|admin)\\.example\\.com:8443$",
+      NULL, 0, 0, "^https?://(app|admin)\\.example\\.com:8443$",
       NULL },
     { REF_NULL, "null", NULL, NULL, 0, 0, NULL, NULL },
     { REF_SET, "frontend", NULL, NULL, 0, 0, NULL, NULL },
@@ -126,7 +126,7 @@ static ref_entry ref_frontend[] = {
     { REF_PATTERN, "http://127.0.0.1:*", "http", "127.0.0.1", 0,
       REF_ANY_PORT, NULL, NULL },
     { REF_REGEX, "~^(https|wss)://ws\\.example\\.io$", NULL,
-      "ws.example.io", 0, 0, "^(https|wss)://ws\\.example\\.io$", NULL },
+      NULL, 0, 0, "^(https|wss)://ws\\.example\\.io$", NULL },
     { REF_NULL, "null", NULL, NULL, 0, 0, NULL, NULL },
     REF_END
 };
@@ -358,9 +358,6 @@ static int ref_entry_allows(const ref_entry *r, const char *s, size_t len,
                && (r->port == REF_ANY_PORT || o->port == r->port)
                && ref_host(o, r->host, r->subdomains);
     case REF_REGEX:
-        if (!ref_host(o, r->host, r->subdomains)) {
-            return 0;
-        }
         rc = pcre2_match(r->code, (PCRE2_SPTR)s, len, 0,
                          PCRE2_ANCHORED | PCRE2_ENDANCHORED, ref_md, NULL);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {

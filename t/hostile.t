@@ -310,9 +310,7 @@ for my $p (@policies) {
 
         my $res = GET $url, Origin => $origin;
         is $res->code, 200, "$what: actual request served (200)";
-        is_deeply cors_headers_present($res), [],
-            "$what: actual: no Access-Control-* header";
-        is vary_count($res, 'Origin'), 1, "$what: actual: Vary: Origin once";
+        no_cors_ok($res, "$what: actual");
 
         $res = send_preflight($url, $origin, 'PUT',
                               'Access-Control-Request-Headers' => 'content-type');
